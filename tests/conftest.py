@@ -1,0 +1,30 @@
+"""Test-wide fixtures: every test runs with its own config, data, cache and log folders, and
+never sees the user's real keyring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tests.demo_fixtures"]
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file from the read-only shared material (recordings, sample workflows)."""
+    return SHARED.joinpath(*parts)
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    dirs = {}
+    for kind in ("config", "data", "cache", "log"):
+        path = tmp_path / f"comfydesk-{kind}"
+        path.mkdir()
+        monkeypatch.setenv(f"COMFYDESK_{kind.upper()}_DIR", str(path))
+        dirs[kind] = path
+    # No OS keyring in tests; tests that need one install an in-memory backend.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    return dirs

@@ -1,0 +1,1 @@
+"""Fixtures that start the demo server in-process (filled in with the demo server)."""
