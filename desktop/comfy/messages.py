@@ -228,7 +228,7 @@ def _num(value: Any, default: float = 0) -> Any:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else default
 
 
-def _parse_known(kind: str, d: dict[str, Any]) -> ServerMessage:  # noqa: PLR0911
+def _parse_known(kind: str, d: dict[str, Any]) -> ServerMessage:
     if kind == "status":
         exec_info = (d.get("status") or {}).get("exec_info") or {}
         return Status(int(_num(exec_info.get("queue_remaining"))), _str_or_none(d.get("sid")))

@@ -1,0 +1,1 @@
+"""The ComfyUI wire protocol: HTTP + WebSocket, typed messages, errors. Qt-free."""
