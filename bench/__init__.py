@@ -1,0 +1,1 @@
+"""ComfyDesk's benchmark suite: ``python -m bench [--quick] [--only NAME]``."""

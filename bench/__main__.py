@@ -1,0 +1,88 @@
+"""``python -m bench [--quick] [--only SUBSTRING] [--update-baseline]``.
+
+Runs every ``bench/bench_*.py`` module's ``run(ctx)`` coroutine on a qasync loop with an
+offscreen QApplication (the loop the app itself uses), prints a table, writes
+``bench/results/latest.json`` and fails only on a >3× regression against ``bench/baseline.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from bench.harness import BASELINE, Context, Metric, regressions, render_table, write_results
+
+HERE = Path(__file__).resolve().parent
+
+
+def discover(only: str | None) -> list[str]:
+    names = sorted(p.stem for p in HERE.glob("bench_*.py"))
+    return [n for n in names if not only or only in n]
+
+
+async def run_all(ctx: Context, modules: list[str]) -> list[str]:
+    failures = []
+    for name in modules:
+        module = importlib.import_module(f"bench.{name}")
+        print(f"… {name}", flush=True)
+        try:
+            await module.run(ctx)
+        except Exception:
+            traceback.print_exc()
+            failures.append(name)
+    return failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (CI, < 60 s)")
+    parser.add_argument("--only", help="run benchmark modules whose name contains this")
+    parser.add_argument("--update-baseline", action="store_true")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Benchmarks must never touch the user's real settings, library or cache.
+    sandbox = Path(tempfile.mkdtemp(prefix="comfydesk-bench-"))
+    for kind in ("CONFIG", "DATA", "CACHE", "LOG"):
+        os.environ[f"COMFYDESK_{kind}_DIR"] = str(sandbox / kind.lower())
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    ctx = Context(quick=args.quick)
+    try:
+        with loop:
+            failed = loop.run_until_complete(run_all(ctx, discover(args.only)))
+    finally:
+        shutil.rmtree(sandbox, ignore_errors=True)
+
+    print()
+    print(render_table(ctx.metrics))
+    out = write_results(ctx.metrics, args.quick)
+    print(f"\nresults: {out.relative_to(HERE.parent)}")
+    if args.update_baseline:
+        write_results(ctx.metrics, args.quick, BASELINE)
+        print(f"baseline updated: {BASELINE.name}")
+    worse = regressions(ctx.metrics)
+    for line in worse:
+        print(f"REGRESSION {line}")
+    for name in failed:
+        print(f"ERROR in {name}")
+    return 1 if worse or failed else 0
+
+
+__all__ = ["Metric", "main"]
+
+if __name__ == "__main__":
+    sys.exit(main())
