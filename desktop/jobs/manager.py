@@ -1,0 +1,425 @@
+"""JobManager: submit, track, cancel and collect the jobs of one server.
+
+It is fed every stream event by its ServerSession (``handle``), routes messages by prompt_id to
+one ``JobTracker`` per job, reads ``/queue`` (throttled) for positions, and collects results
+from ``/history`` when a job ends. Whatever the socket missed is recovered by ``reconcile``
+(every Connected, start-up) and by a silence watchdog for running jobs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import time
+import uuid
+from collections.abc import Callable, Coroutine, Mapping
+from pathlib import Path
+from typing import Any
+
+from desktop import paths
+from desktop.comfy.errors import ComfyError, PromptRejected
+from desktop.comfy.messages import (
+    Connected,
+    Disconnected,
+    Executed,
+    Executing,
+    ExecutionCached,
+    ExecutionError,
+    ExecutionInterrupted,
+    ExecutionStart,
+    ExecutionSuccess,
+    PreviewImage,
+    Progress,
+    ProgressState,
+    Status,
+)
+from desktop.comfy.types import QueueSnapshot
+from desktop.jobs.collect import Collector
+from desktop.jobs.journal import Journal
+from desktop.jobs.model import (
+    REMOVED_BY_OTHERS,
+    JobError,
+    JobSnapshot,
+    JobState,
+    node_title,
+)
+from desktop.jobs.queue_sync import QueueSync
+from desktop.jobs.sinks import FolderSink, ResultSink
+from desktop.jobs.tracker import JobTracker, Update
+
+__all__ = ["FolderSink", "JobManager", "ResultSink"]
+
+log = logging.getLogger("comfydesk.jobs")
+
+_JOB_MESSAGES = (
+    ExecutionStart,
+    ExecutionCached,
+    Executing,
+    Progress,
+    ProgressState,
+    Executed,
+    ExecutionSuccess,
+    ExecutionError,
+    ExecutionInterrupted,
+)
+
+
+def _default_title(prompt: Mapping[str, Any]) -> str:
+    for node_id in prompt:
+        title = node_title(prompt, str(node_id))
+        if title and "sampler" in title.lower():
+            return title
+    return "Job"
+
+
+class JobManager:
+    def __init__(
+        self,
+        client: Any,  # desktop.comfy.client.ComfyClient (duck-typed so tests can fake it)
+        *,
+        server_url: str | None = None,
+        journal_path: Path | None = None,
+        result_sink: ResultSink | None = None,
+        silence_timeout: float = 15.0,
+        queue_interval: float = 1.0,
+    ) -> None:
+        self._client = client
+        self.server_url = server_url or str(getattr(client, "base_url", ""))
+        self._journal = Journal(journal_path, self.server_url) if journal_path else None
+        self._sink: ResultSink = result_sink or FolderSink(paths.data_dir() / "Results")
+        self._trackers: dict[str, JobTracker] = {}
+        self._executing: str | None = None  # our prompt the server is running right now
+        self._connected = False
+        self._epoch = 0  # connections so far; a job not seen since the last one may be gone
+        self._seen_epoch: dict[str, int] = {}
+        self._closed = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._journal_task: asyncio.Task[Any] | None = None
+        self._journal_dirty = False
+        self._change_cbs: list[Callable[[JobSnapshot], None]] = []
+        self._preview_cbs: list[Callable[[str, PreviewImage], None]] = []
+        self._waiters: dict[str, list[asyncio.Future[JobSnapshot]]] = {}
+        self._collector = Collector(client, self)
+        self._sync = QueueSync(client, self, silence=silence_timeout, interval=queue_interval)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def result_sink(self) -> ResultSink:
+        return self._sink
+
+    @result_sink.setter
+    def result_sink(self, sink: ResultSink) -> None:
+        self._sink = sink
+
+    async def start(self) -> None:
+        """Load unfinished jobs from the journal and start the silence watchdog."""
+        if self._journal is not None:
+            for snapshot in await self._journal.load():
+                tracker = JobTracker(snapshot)
+                tracker.accepted_at = 0.0  # accepted in an earlier session
+                self._trackers[snapshot.id] = tracker
+                self._notify(tracker.snapshot)
+        self.spawn(self._sync.watchdog(), "jobs-watchdog")
+
+    async def close(self) -> None:
+        self._closed = True
+        writer = self._journal_task
+        tasks = [t for t in self._tasks if t is not writer]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if writer is not None:
+            await asyncio.gather(writer, return_exceptions=True)  # let the last write land
+        if self._journal is not None:
+            await self._journal.save(t.snapshot for t in self._trackers.values())
+        for futures in self._waiters.values():
+            for fut in futures:
+                fut.cancel()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Task %s failed", task.get_name(), exc_info=task.exception())
+
+    # ------------------------------------------------------------------ queries
+
+    def jobs(self) -> list[JobSnapshot]:
+        return sorted((t.snapshot for t in self._trackers.values()), key=lambda s: -s.created)
+
+    def get(self, job_id: str) -> JobSnapshot | None:
+        tracker = self._trackers.get(job_id)
+        return tracker.snapshot if tracker else None
+
+    def other_clients_queue(self) -> QueueSnapshot | None:
+        queue = self._sync.last_queue
+        if queue is None:
+            return None
+        return QueueSnapshot(
+            tuple(i for i in queue.running if i.prompt_id not in self._trackers),
+            tuple(i for i in queue.pending if i.prompt_id not in self._trackers),
+        )
+
+    def on_change(self, cb: Callable[[JobSnapshot], None]) -> Callable[[], None]:
+        self._change_cbs.append(cb)
+        return lambda: self._change_cbs.remove(cb) if cb in self._change_cbs else None
+
+    def on_preview(self, cb: Callable[[str, PreviewImage], None]) -> Callable[[], None]:
+        self._preview_cbs.append(cb)
+        return lambda: self._preview_cbs.remove(cb) if cb in self._preview_cbs else None
+
+    async def wait(self, job_id: str, timeout: float | None = None) -> JobSnapshot:  # noqa: ASYNC109 -- contract signature; applied with asyncio.timeout
+        """Until the job is finished (results collected). KeyError for an unknown id."""
+        tracker = self._trackers[job_id]
+        if tracker.finished:
+            return tracker.snapshot
+        fut: asyncio.Future[JobSnapshot] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(job_id, []).append(fut)
+        try:
+            async with asyncio.timeout(timeout):
+                return await fut
+        finally:
+            waiting = self._waiters.get(job_id, [])
+            if fut in waiting:
+                waiting.remove(fut)
+
+    # ------------------------------------------------------------------ publishing
+
+    def _notify(self, snapshot: JobSnapshot) -> None:
+        for cb in list(self._change_cbs):
+            try:
+                cb(snapshot)
+            except Exception:
+                log.exception("A job listener failed")
+
+    def mutate(self, tracker: JobTracker, mutation: Callable[[], Update]) -> Update:
+        """Run one tracker mutation and publish / journal / wake waiters as needed."""
+        before = tracker.snapshot
+        update = mutation()
+        if not update.changed:
+            return update
+        after = tracker.snapshot
+        self._notify(after)
+        if (
+            before.state is not after.state
+            or before.outputs != after.outputs
+            or before.cancel_requested != after.cancel_requested
+            or before.number != after.number
+        ):
+            self._persist()
+        if after.finished:
+            if self._executing == after.id:
+                self._executing = None
+            for fut in self._waiters.pop(after.id, []):
+                if not fut.done():
+                    fut.set_result(after)
+        return update
+
+    # Used by the collector and the queue sync, which work on the manager's behalf.
+
+    def tracker(self, job_id: str) -> JobTracker | None:
+        return self._trackers.get(job_id)
+
+    @property
+    def trackers_map(self) -> Mapping[str, JobTracker]:
+        return self._trackers
+
+    @property
+    def collector(self) -> Collector:
+        return self._collector
+
+    @property
+    def connected(self) -> bool:
+        return self._connected
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def mark_seen(self, job_id: str) -> None:
+        self._seen_epoch[job_id] = self._epoch
+
+    def seen_since_connect(self, job_id: str) -> bool:
+        """Whether the server mentioned the job since the socket was last (re)connected."""
+        return self._seen_epoch.get(job_id, -1) >= self._epoch
+
+    @property
+    def sink(self) -> ResultSink:
+        return self._sink
+
+    def _persist(self) -> None:
+        if self._journal is None or self._closed:
+            return
+        self._journal_dirty = True
+        if self._journal_task is None or self._journal_task.done():
+            self._journal_task = self.spawn(self._write_journal(), "jobs-journal")
+
+    async def _write_journal(self) -> None:
+        assert self._journal is not None
+        while self._journal_dirty:
+            self._journal_dirty = False
+            try:
+                await self._journal.save([t.snapshot for t in self._trackers.values()])
+            except OSError:
+                log.exception("Could not write the job journal")
+
+    # ------------------------------------------------------------------ stream input
+
+    def handle(self, event: object) -> None:
+        """One stream event (the session calls this for every event, in order)."""
+        if isinstance(event, Connected):
+            self._connected = True
+            self._epoch += 1
+        elif isinstance(event, Disconnected):
+            self._connected = False
+            self._executing = None
+        elif isinstance(event, Status):
+            self._sync.request_refresh()
+        elif isinstance(event, PreviewImage):
+            self._route_preview(event)
+        elif isinstance(event, _JOB_MESSAGES):
+            self._route_message(event)
+
+    def _route_message(self, msg: Any) -> None:
+        pid = msg.prompt_id
+        if pid is None:
+            # Only `executing` replayed on reconnect and legacy broadcasts lack an id: they are
+            # ours only while our prompt is the one executing.
+            pid = self._executing or self._only_running()
+        tracker = self._trackers.get(pid) if pid else None
+        if tracker is None or tracker.finished:
+            return  # another client's prompt
+        self.mark_seen(tracker.id)
+        if isinstance(msg, ExecutionStart) or (isinstance(msg, Executing) and msg.node):
+            self._executing = tracker.id
+        update = self.mutate(tracker, lambda: tracker.apply(msg))
+        ended = isinstance(msg, ExecutionSuccess | ExecutionInterrupted) or (
+            isinstance(msg, ExecutionError) and not msg.blocked
+        )
+        if (ended or update.results_ready) and self._executing == tracker.id:
+            self._executing = None
+        if update.results_ready:
+            self._collector.start(tracker.id)
+
+    def _only_running(self) -> str | None:
+        running = [t.id for t in self._trackers.values() if t.state is JobState.RUNNING]
+        return running[0] if len(running) == 1 else None
+
+    def _route_preview(self, frame: PreviewImage) -> None:
+        pid = frame.prompt_id if frame.prompt_id is not None else self._executing
+        tracker = self._trackers.get(pid) if pid else None
+        if tracker is None or tracker.finished:
+            return
+        tracker.last_activity = time.monotonic()
+        for cb in list(self._preview_cbs):
+            try:
+                cb(tracker.id, frame)
+            except Exception:
+                log.exception("A preview listener failed")
+
+    # ------------------------------------------------------------------ commands
+
+    async def submit(
+        self,
+        prompt: Mapping[str, Any],
+        *,
+        ui_workflow: Mapping[str, Any] | None = None,
+        front: bool = False,
+        title: str = "",
+        seed_values: Mapping[tuple[str, str], int] | None = None,
+    ) -> JobSnapshot:
+        """POST the (already seeded) prompt under a fresh prompt_id and start tracking it.
+
+        Raises PromptRejected (the job is kept as REJECTED) or another ComfyError (FAILED).
+        """
+        prompt = copy.deepcopy(dict(prompt))
+        job_id = str(uuid.uuid4())
+        tracker = JobTracker(
+            JobSnapshot(
+                id=job_id,
+                state=JobState.SUBMITTING,
+                title=title or _default_title(prompt),
+                created=time.time(),
+                prompt=prompt,
+                ui_workflow=copy.deepcopy(dict(ui_workflow)) if ui_workflow else None,
+                server_url=self.server_url,
+                seed_values=dict(seed_values or {}),
+            )
+        )
+        self._trackers[job_id] = tracker
+        self._notify(tracker.snapshot)
+        try:
+            result = await self._client.submit(
+                prompt, workflow=tracker.snapshot.ui_workflow, front=front, prompt_id=job_id
+            )
+        except PromptRejected as err:
+            rejection = err
+            self.mutate(tracker, lambda: tracker.rejected(rejection))
+            raise
+        except (ComfyError, asyncio.CancelledError) as err:
+            message = str(err) or "The job was not sent."
+            self.mutate(tracker, lambda: tracker.finish(JobState.FAILED, JobError(message)))
+            raise
+        notes = [
+            f"{node_title(prompt, n.node_id) or n.node_id} › {e.input_name or n.class_type}: "
+            f"{e.message}"
+            for n in result.node_errors
+            for e in n.errors
+        ]
+        self.mark_seen(job_id)
+        self.mutate(tracker, lambda: tracker.accepted(result.number, notes))
+        if tracker.snapshot.cancel_requested and not tracker.finished:
+            await self._cancel_on_server([tracker])
+        self._sync.request_refresh()
+        return tracker.snapshot
+
+    async def retry(self, job_id: str) -> JobSnapshot:
+        """Submit the same prompt again (same seeds) as a new job."""
+        old = self._trackers[job_id].snapshot
+        return await self.submit(
+            old.prompt, ui_workflow=old.ui_workflow, title=old.title, seed_values=old.seed_values
+        )
+
+    async def cancel(self, job_id: str) -> None:
+        """Queued: remove it from the server's queue. Running: interrupt it (by its id only)."""
+        tracker = self._trackers.get(job_id)
+        if tracker is None or tracker.finished:
+            return
+        self.mutate(tracker, tracker.request_cancel)
+        if tracker.state is not JobState.SUBMITTING:  # else submit() cancels once accepted
+            await self._cancel_on_server([tracker])
+
+    async def cancel_all_mine(self) -> None:
+        mine = [t for t in self._trackers.values() if not t.finished]
+        for tracker in mine:
+            self.mutate(tracker, tracker.request_cancel)
+        await self._cancel_on_server([t for t in mine if t.state is not JobState.SUBMITTING])
+
+    async def _cancel_on_server(self, trackers: list[JobTracker]) -> None:
+        queued = [t.id for t in trackers if t.state is JobState.QUEUED]
+        running = [t.id for t in trackers if t.state is JobState.RUNNING]
+        if queued:
+            await self._client.delete_queued(queued)
+        for job_id in running:
+            await self._client.interrupt(prompt_id=job_id)
+        if not queued:
+            return
+        # A "queued" job may have started meanwhile (delete ignores running ones): look again.
+        async with self._sync.lock:
+            requested_at = time.monotonic()
+            queue = await self._client.queue()
+            started = [i.prompt_id for i in queue.running if i.prompt_id in queued]
+            for job_id in started:
+                await self._client.interrupt(prompt_id=job_id)
+            await self._sync.apply_queue(queue, requested_at, REMOVED_BY_OTHERS)
+
+    async def reconcile(self) -> None:
+        """Check every unfinished job against /queue and /history (after each (re)connect)."""
+        await self._sync.reconcile()

@@ -1,0 +1,115 @@
+"""Immutable job values published to the UI and the runner: one snapshot per change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from desktop.comfy.errors import PromptRejected
+from desktop.comfy.types import ImageRef
+
+
+class JobState(Enum):
+    SUBMITTING = "submitting"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    CANCELLED = "cancelled"
+    LOST = "lost"
+    REJECTED = "rejected"
+
+    @property
+    def finished(self) -> bool:
+        return self not in _ACTIVE
+
+
+_ACTIVE = frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING})
+
+LOST_AFTER_RESTART = "The server no longer knows this job — it was probably restarted."
+REMOVED_BY_OTHERS = "The job disappeared from the server's queue without running."
+
+
+@dataclass(frozen=True, slots=True)
+class JobError:
+    """Why a job failed. Node fields are None when the failure is not tied to a node."""
+
+    message: str
+    node_id: str | None = None
+    node_type: str | None = None
+    node_title: str | None = None
+    exception_type: str = ""
+    traceback: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        where = self.node_title or self.node_type
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class JobOutput:
+    node_id: str
+    ref: ImageRef
+    batch_index: int = 0
+    saved_path: Path | None = None
+    temp: bool = False
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """Identity of a server file within a job; downloads are idempotent on it."""
+        return (self.node_id, self.ref.filename, self.ref.subfolder, self.ref.type)
+
+
+@dataclass(frozen=True, slots=True)
+class JobSnapshot:
+    id: str
+    state: JobState
+    title: str
+    created: float  # time.time()
+    prompt: Mapping[str, Any]
+    ui_workflow: Mapping[str, Any] | None = None
+    server_url: str = ""
+    queue_position: int | None = None
+    number: float | None = None
+    current_node: str | None = None
+    current_node_title: str | None = None
+    step: int | None = None
+    steps: int | None = None
+    progress: float = 0.0
+    started_at: float | None = None  # time.time()
+    finished_at: float | None = None
+    error: JobError | None = None
+    rejection: PromptRejected | None = None
+    outputs: tuple[JobOutput, ...] = ()
+    cancel_requested: bool = False
+    seed_values: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    # Additions to the contract: seconds left for the running node (from step timing), and
+    # non-fatal problems worth showing (node_errors on an accepted prompt, failed saves, …).
+    eta: float | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        return self.state.finished
+
+    @property
+    def saved_paths(self) -> tuple[Path, ...]:
+        return tuple(o.saved_path for o in self.outputs if o.saved_path is not None)
+
+
+def node_title(prompt: Mapping[str, Any], node_id: str | None) -> str | None:
+    """The title the artist gave a node (``_meta.title``), else its class, else None."""
+    if node_id is None:
+        return None
+    node = prompt.get(node_id)
+    if not isinstance(node, Mapping):
+        return None
+    meta = node.get("_meta")
+    if isinstance(meta, Mapping) and isinstance(meta.get("title"), str) and meta["title"]:
+        return meta["title"]
+    class_type = node.get("class_type")
+    return class_type if isinstance(class_type, str) else None

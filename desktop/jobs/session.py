@@ -1,0 +1,266 @@
+"""ServerSession: one ComfyUI server as the app (and the runner) sees it.
+
+It owns the ComfyClient, the single task that pumps ``client.events()``, a system-stats
+refresher and a JobManager. Every stream event goes to the JobManager first and then to the
+``on_event`` listeners; connection events become a ``SessionStatus``. On every ``Connected``
+the jobs are reconciled with the server and node definitions are (re)loaded when needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import time
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from desktop.comfy.client import ComfyClient
+from desktop.comfy.errors import ComfyError
+from desktop.comfy.messages import (
+    Connected,
+    Connecting,
+    Disconnected,
+    FeatureFlags,
+    Status,
+    StreamEvent,
+)
+from desktop.comfy.object_info import ObjectInfo
+from desktop.comfy.types import SystemStats
+from desktop.jobs.manager import JobManager
+from desktop.jobs.sinks import ResultSink
+
+try:  # the disk cache is optional: without it node definitions are kept in memory only
+    from desktop.comfy import cache as _cache
+except ImportError:  # pragma: no cover - depends on the comfy layer's build
+    _cache = None  # type: ignore[assignment]
+
+log = logging.getLogger("comfydesk.jobs")
+
+T = TypeVar("T")
+
+
+class ConnState(Enum):
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    DISCONNECTED = "disconnected"
+    AUTH_REQUIRED = "auth_required"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    state: ConnState
+    url: str
+    reason: str = ""
+    retry_at: float | None = None  # time.monotonic() of the next reconnect attempt
+    attempt: int = 0
+    system_stats: SystemStats | None = None
+    queue_remaining: int | None = None
+    server_flags: Mapping[str, Any] = field(default_factory=dict)
+
+
+class _Listeners(Generic[T]):
+    def __init__(self) -> None:
+        self._cbs: list[Callable[[T], None]] = []
+
+    def add(self, cb: Callable[[T], None]) -> Callable[[], None]:
+        self._cbs.append(cb)
+        return lambda: self._cbs.remove(cb) if cb in self._cbs else None
+
+    def emit(self, value: T) -> None:
+        for cb in list(self._cbs):
+            try:
+                cb(value)
+            except Exception:
+                log.exception("A session listener failed")
+
+
+class ServerSession:
+    """Owns one ComfyClient + its EventStream pump task + a JobManager; fans events out."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        client_id: str,
+        headers: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+        ca_file: str | None = None,
+        verify_tls: bool = True,
+        journal_path: Path | None = None,
+        result_sink: ResultSink | None = None,
+        load_object_info: bool = True,
+        stats_interval: float = 5.0,
+        silence_timeout: float = 15.0,
+    ) -> None:
+        self.client = ComfyClient(
+            base_url,
+            headers=headers,
+            query=query,
+            ca_file=ca_file,
+            verify_tls=verify_tls,
+            client_id=client_id,
+        )
+        self.jobs = JobManager(
+            self.client,
+            journal_path=journal_path,
+            result_sink=result_sink,
+            silence_timeout=silence_timeout,
+        )
+        self.status = SessionStatus(ConnState.STOPPED, self.client.base_url)
+        self.object_info: ObjectInfo | None = None
+        self._object_info_version: str | None = None
+        self._load_object_info = load_object_info
+        self._stats_interval = stats_interval
+        self._stream: Any = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._stats_wake = asyncio.Event()
+        self._status_cbs: _Listeners[SessionStatus] = _Listeners()
+        self._event_cbs: _Listeners[StreamEvent] = _Listeners()
+        self._info_cbs: _Listeners[ObjectInfo] = _Listeners()
+        self._started = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        await self.jobs.start()
+        self._stream = self.client.events()
+        self._spawn(self._pump(), "session-pump")
+        self._spawn(self._refresh_stats(), "session-stats")
+
+    async def close(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._stream is not None:
+            await self._stream.close()
+        await self.jobs.close()
+        await self.client.close()
+        self._set_status(state=ConnState.STOPPED, retry_at=None, reason="")
+
+    def retry_now(self) -> None:
+        if self._stream is not None:
+            self._stream.reconnect_now()
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Task %s failed", task.get_name(), exc_info=task.exception())
+
+    # ------------------------------------------------------------------ listeners
+
+    def on_status(self, cb: Callable[[SessionStatus], None]) -> Callable[[], None]:
+        return self._status_cbs.add(cb)
+
+    def on_event(self, cb: Callable[[StreamEvent], None]) -> Callable[[], None]:
+        return self._event_cbs.add(cb)
+
+    def on_object_info(self, cb: Callable[[ObjectInfo], None]) -> Callable[[], None]:
+        return self._info_cbs.add(cb)
+
+    def _set_status(self, **changes: Any) -> None:
+        new = dataclasses.replace(self.status, **changes)
+        if new != self.status:
+            self.status = new
+            self._status_cbs.emit(new)
+
+    # ------------------------------------------------------------------ the pump
+
+    async def _pump(self) -> None:
+        async for event in self._stream:
+            self._dispatch(event)
+
+    def _dispatch(self, event: StreamEvent) -> None:
+        if isinstance(event, Connecting):
+            self._set_status(state=ConnState.CONNECTING, attempt=event.attempt, retry_at=None)
+        elif isinstance(event, Connected):
+            self._set_status(
+                state=ConnState.CONNECTED,
+                reason="",
+                retry_at=None,
+                server_flags=dict(event.server_flags),
+            )
+        elif isinstance(event, Disconnected):
+            retry = None if event.retry_in is None else time.monotonic() + event.retry_in
+            state = ConnState.AUTH_REQUIRED if event.auth_required else ConnState.DISCONNECTED
+            self._set_status(state=state, reason=event.reason, retry_at=retry)
+        elif isinstance(event, Status):
+            self._set_status(queue_remaining=event.queue_remaining)
+        elif isinstance(event, FeatureFlags):
+            self._set_status(server_flags=dict(event.flags))
+        self.jobs.handle(event)
+        self._event_cbs.emit(event)
+        if isinstance(event, Connected):
+            self._stats_wake.set()
+            self._spawn(self.jobs.reconcile(), "session-reconcile")
+            if self._load_object_info:
+                self._spawn(self._object_info_after_connect(), "session-object-info")
+
+    # ------------------------------------------------------------------ server info
+
+    async def _refresh_stats(self) -> None:
+        while True:
+            await self._stats_wake.wait()
+            self._stats_wake.clear()
+            if self.status.state is ConnState.CONNECTED:
+                try:
+                    stats = await self.client.system_stats()
+                except ComfyError as err:
+                    log.info("Could not read system stats: %s", err)
+                else:
+                    self._set_status(system_stats=stats)
+                try:
+                    async with asyncio.timeout(self._stats_interval):
+                        await self._stats_wake.wait()
+                except TimeoutError:
+                    self._stats_wake.set()
+
+    async def _version(self) -> str:
+        stats = self.status.system_stats
+        if stats is None:
+            stats = await self.client.system_stats()
+            self._set_status(system_stats=stats)
+        return stats.comfyui_version
+
+    async def _object_info_after_connect(self) -> None:
+        try:
+            version = await self._version()
+            if self.object_info is not None and version == self._object_info_version:
+                return
+            cached = None
+            if _cache is not None:
+                cached = await _cache.load_cached_object_info(self.client.base_url, version)
+            if cached is not None:
+                self._publish_info(cached, version)
+            else:
+                await self.refresh_object_info()
+        except ComfyError as err:
+            log.warning("Could not load node definitions: %s", err)
+
+    async def refresh_object_info(self) -> ObjectInfo:
+        """Fetch node definitions from the server (e.g. after uploads changed input lists)."""
+        info = await self.client.object_info()
+        version = await self._version()
+        self._publish_info(info, version)
+        if _cache is not None:
+            await _cache.store_object_info(self.client.base_url, version, info)
+        return info
+
+    def _publish_info(self, info: ObjectInfo, version: str) -> None:
+        self.object_info = info
+        self._object_info_version = version
+        self._info_cbs.emit(info)

@@ -1,0 +1,78 @@
+"""The job journal on disk and the folder sink for results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop.comfy.types import ImageRef
+from desktop.jobs.journal import Journal
+from desktop.jobs.model import JobOutput, JobSnapshot, JobState
+from desktop.jobs.sinks import FolderSink, safe_filename
+
+PROMPT = {"3": {"class_type": "KSampler", "inputs": {"seed": 2**63}}}
+
+
+def job(job_id: str, state: JobState = JobState.QUEUED, **extra) -> JobSnapshot:
+    return JobSnapshot(id=job_id, state=state, title="T", created=1.5, prompt=PROMPT, **extra)
+
+
+async def test_journal_round_trip_keeps_unfinished_jobs_and_foreign_servers(tmp_path: Path):
+    path = tmp_path / "journal.json"
+    other = Journal(path, "http://other")
+    await other.save([job("o1", server_url="http://other")])
+    mine = Journal(path, "http://mine")
+    await mine.load()
+    saved = JobOutput("9", ImageRef("a.png", "sub", "output"), 1, tmp_path / "a.png")
+    running = job(
+        "r1",
+        JobState.RUNNING,
+        server_url="http://mine",
+        number=7,
+        outputs=(saved,),
+        seed_values={("3", "seed"): 2**63},
+        cancel_requested=True,
+    )
+    await mine.save([running, job("done", JobState.SUCCEEDED, server_url="http://mine")])
+    again = await Journal(path, "http://mine").load()
+    assert again == [running]
+    assert [j.id for j in await Journal(path, "http://other").load()] == ["o1"]
+
+
+async def test_damaged_journal_is_set_aside(tmp_path: Path):
+    path = tmp_path / "journal.json"
+    path.write_text("{not json")
+    assert await Journal(path, "http://mine").load() == []
+    assert (tmp_path / "journal.json.damaged").read_text() == "{not json"
+    path.write_text(json.dumps({"jobs": [{"id": "x"}, 5, {"server_url": "http://mine"}]}))
+    assert await Journal(path, "http://mine").load() == []  # bad entries skipped, no crash
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ComfyUI_00001_.png", "ComfyUI_00001_.png"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("CON.png", "_CON.png"),
+        ("a<b>:c?.png", "a_b__c_.png"),
+        ("...", "image.png"),
+        ("x" * 300 + ".png", "x" * 116 + ".png"),
+        ("ünï\x00code.png", "ünï_code.png"),
+    ],
+)
+def test_safe_filename(raw: str, expected: str):
+    assert safe_filename(raw) == expected
+
+
+async def test_folder_sink_never_overwrites_and_keeps_bytes(tmp_path: Path):
+    sink = FolderSink(tmp_path / "out")
+    out = JobOutput("9", ImageRef("../x.png"), 0)
+    first = await sink.store(job("a"), out, b"one")
+    second = await sink.store(job("b"), out, b"two")
+    assert first == tmp_path / "out" / "x.png"
+    assert second == tmp_path / "out" / "x (1).png"
+    assert (first.read_bytes(), second.read_bytes()) == (b"one", b"two")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["x (1).png", "x.png"]
