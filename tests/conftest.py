@@ -3,9 +3,13 @@ never sees the user's real keyring."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Widget tests need no display; a developer running bare `pytest` gets the same as CI.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 pytest_plugins = ["tests.demo_fixtures"]
 
