@@ -3,6 +3,9 @@ so awaiting in a test also pumps Qt events."""
 
 from __future__ import annotations
 
+import gc
+
+import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
@@ -13,3 +16,12 @@ def pytest_asyncio_loop_factories(config, item):
         return qasync.QEventLoop(app)
 
     return {"qt": make_loop}
+
+
+@pytest.fixture(autouse=True)
+def _collect_widget_cycles():
+    """Collect Qt objects caught in Python reference cycles on the GUI thread, right after the
+    test. Left to chance, the cyclic GC can run on a worker thread (asyncio.to_thread) and Qt
+    then warns "Timers cannot be stopped from another thread"."""
+    yield
+    gc.collect()

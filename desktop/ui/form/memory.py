@@ -1,0 +1,91 @@
+"""Per-workflow remembered values: what the artist changed, keyed by ``Workflow.fingerprint()``.
+
+Stored as one small JSON file in the config folder. Unreadable or hand-mangled files are ignored
+(logged), never fatal: losing remembered values is better than refusing to open a workflow.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop import paths
+
+log = logging.getLogger("ui")
+
+FILE_NAME = "form-memory.json"
+MAX_WORKFLOWS = 200  # oldest entries are dropped so the file cannot grow without bound
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Remembered:
+    values: Mapping[Key, Any] = field(default_factory=dict)
+    seed_modes: Mapping[Key, str] = field(default_factory=dict)
+
+
+def memory_path() -> Path:
+    return paths.config_dir() / FILE_NAME
+
+
+def _read_all(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as err:
+        log.warning("Ignoring unreadable form memory %s: %s", path, err)
+        return {}
+    workflows = data.get("workflows") if isinstance(data, dict) else None
+    return workflows if isinstance(workflows, dict) else {}
+
+
+def _entries(raw: Any) -> dict[Key, Any]:
+    result: dict[Key, Any] = {}
+    if not isinstance(raw, list):
+        return result
+    for item in raw:
+        if isinstance(item, list) and len(item) == 3 and all(isinstance(p, str) for p in item[:2]):
+            result[(item[0], item[1])] = item[2]
+    return result
+
+
+def recall(fingerprint: str, path: Path | None = None) -> Remembered:
+    entry = _read_all(path or memory_path()).get(fingerprint)
+    if not isinstance(entry, dict):
+        return Remembered()
+    modes = {k: v for k, v in _entries(entry.get("seed_modes")).items() if isinstance(v, str)}
+    return Remembered(values=_entries(entry.get("values")), seed_modes=modes)
+
+
+def remember(fingerprint: str, remembered: Remembered, path: Path | None = None) -> None:
+    """Store (or, when empty, forget) one workflow's values; written atomically."""
+    path = path or memory_path()
+    workflows = _read_all(path)
+    if remembered.values or remembered.seed_modes:
+        workflows[fingerprint] = {
+            "saved": time.time(),
+            "values": [[n, i, v] for (n, i), v in remembered.values.items()],
+            "seed_modes": [[n, i, m] for (n, i), m in remembered.seed_modes.items()],
+        }
+    else:
+        workflows.pop(fingerprint, None)
+    if len(workflows) > MAX_WORKFLOWS:
+        by_age = sorted(workflows, key=lambda f: _saved_at(workflows[f]))
+        for old in by_age[: len(workflows) - MAX_WORKFLOWS]:
+            del workflows[old]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"version": 1, "workflows": workflows}), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _saved_at(entry: Any) -> float:
+    saved = entry.get("saved") if isinstance(entry, dict) else None
+    return float(saved) if isinstance(saved, int | float) else 0.0

@@ -1,0 +1,298 @@
+"""``FormView``: the scrollable workflow form. It builds one section per node from the
+``FormModel`` and binds each editor to it; the view holds no workflow state of its own."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.ui.form.factory import create_editor
+from desktop.ui.form.model import FormModel
+from desktop.ui.form.row import ERROR_STYLE, ParamRow
+from desktop.ui.form.section import FormSection
+from desktop.ui.form.uploads import ImageFetcher, UploadController, Uploader
+from desktop.ui.form.widgets.image_input import ImageInput
+from desktop.ui.form.widgets.seed_edit import SeedEdit
+from desktop.workflow.layout import Role, Section
+from desktop.workflow.params import ParamKind, ParamSpec
+
+Key = tuple[str, str]
+BANNER_STYLE = (
+    "QLabel { background: #fff4ce; color: #5c4400; border: 1px solid #e0c060;"
+    " border-radius: 4px; padding: 6px; }"
+)
+_NUMBER_SUFFIX = re.compile(r"\s(\d+)$")
+_PROMPT_ROLES = frozenset({Role.POSITIVE_PROMPT, Role.NEGATIVE_PROMPT, Role.PROMPT})
+
+
+class FormView(QScrollArea):
+    """The form for the model's workflow. ``uploader`` is an async ``(data, filename)``
+    callable returning the server's file name (or an ``ImageRef``); without it image inputs
+    can only pick files already on the server."""
+
+    def __init__(
+        self,
+        model: FormModel,
+        uploader: Uploader | None = None,
+        *,
+        mask_uploader: Uploader | None = None,
+        image_fetcher: ImageFetcher | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.uploads = UploadController(
+            model, uploader, mask_uploader=mask_uploader, image_fetcher=image_fetcher, parent=self
+        )
+        self.rows: dict[Key, ParamRow] = {}
+        self.sections: list[FormSection] = []
+        self._dialog: QFileDialog | None = None
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._build_frame()
+        model.loaded.connect(self.rebuild)
+        model.specs_changed.connect(self._refresh_specs)
+        model.value_changed.connect(self._on_value_changed)
+        model.errors_changed.connect(self._refresh_errors)
+        model.seed_mode_changed.connect(self._on_seed_mode_changed)
+        self.uploads.busy_changed.connect(self._on_upload_busy)
+        self.uploads.failed.connect(self._on_upload_failed)
+        self.uploads.thumbnail_ready.connect(self._on_thumbnail)
+        self.retranslate()
+        self.rebuild()
+
+    def _build_frame(self) -> None:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+        header = QHBoxLayout()
+        self.notice = QLabel(page)
+        self.notice.setWordWrap(True)
+        self.reset_all_button = QToolButton(page)
+        self.reset_all_button.clicked.connect(self.model.reset_all)
+        self.save_as_button = QToolButton(page)
+        self.save_as_button.clicked.connect(self.open_save_dialog)
+        header.addWidget(self.notice, 1)
+        header.addWidget(self.reset_all_button)
+        header.addWidget(self.save_as_button)
+        layout.addLayout(header)
+        self.banner = QLabel(page)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        self.general_errors = QLabel(page)
+        self.general_errors.setWordWrap(True)
+        self.general_errors.setStyleSheet(ERROR_STYLE)
+        self.general_errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.general_errors.hide()
+        layout.addWidget(self.general_errors)
+        self.placeholder = QLabel(page)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.placeholder)
+        self.body = QWidget(page)
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 0, 0)
+        self.body_layout.setSpacing(4)
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+        self.setWidget(page)
+
+    def retranslate(self) -> None:
+        self.reset_all_button.setText(self.tr("Reset all"))
+        self.reset_all_button.setToolTip(self.tr("Put every value back to the workflow's own"))
+        self.save_as_button.setText(self.tr("Save as…"))
+        self.save_as_button.setToolTip(self.tr("Save the workflow with these values (API format)"))
+        self.placeholder.setText(self.tr("Open a workflow to see its settings here."))
+        for section, view in zip(self.model.sections(), self.sections, strict=False):
+            view.header.setText(self._section_title(section))
+        self._refresh_errors()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- building --------------------------------------------------------------------------
+    def rebuild(self) -> None:
+        self.setUpdatesEnabled(False)
+        try:
+            for section in self.sections:
+                section.setParent(None)
+                section.deleteLater()
+            self.sections, self.rows = [], {}
+            loaded = self.model.is_loaded()
+            self.placeholder.setVisible(not loaded)
+            self.reset_all_button.setEnabled(loaded)
+            self.save_as_button.setEnabled(loaded)
+            self.notice.clear()
+            if loaded:
+                for section in self.model.sections():
+                    self.sections.append(self._build_section(section))
+                    self.body_layout.addWidget(self.sections[-1])
+            self._refresh_errors()
+        finally:
+            self.setUpdatesEnabled(True)
+
+    def _section_title(self, section: Section) -> str:
+        names = {
+            Role.POSITIVE_PROMPT: self.tr("Positive prompt"),
+            Role.NEGATIVE_PROMPT: self.tr("Negative prompt"),
+        }
+        if section.role not in names:
+            return section.title
+        number = _NUMBER_SUFFIX.search(section.title)
+        return f"{names[section.role]} {number.group(1)}" if number else names[section.role]
+
+    def _build_section(self, section: Section) -> FormSection:
+        view = FormSection(self._section_title(section), section.node_id, self.body)
+        if section.title != section.node_title:
+            view.header.setToolTip(section.node_title)
+        lone_prompt = section.role in _PROMPT_ROLES and len(section.params) == 1
+        for spec in section.params:
+            # "Text" under a "Positive prompt" header says nothing new.
+            view.add(self._build_row(spec, view, show_label=not (lone_prompt and spec.multiline)))
+        for spec in section.advanced_params:
+            view.add_advanced(self._build_row(spec, view))
+        return view
+
+    def _build_row(self, spec: ParamSpec, parent: QWidget, *, show_label: bool = True) -> ParamRow:
+        key = spec.key
+        editor = create_editor(spec, self.model.value(key))
+        row = ParamRow(editor, parent, show_label=show_label)
+        editor.edited.connect(lambda value, k=key: self.model.set_value(k, value))
+        row.reset_requested.connect(lambda k=key: self.model.reset(k))
+        row.suggestion_requested.connect(lambda k=key: self.model.use_suggestion(k))
+        if isinstance(editor, SeedEdit):
+            editor.set_mode(self.model.seed_mode(key))
+            editor.mode_chosen.connect(lambda mode, k=key: self.model.set_seed_mode(k, mode))
+            editor.dice_clicked.connect(lambda k=key: self.model.randomize_seed(k))
+        if isinstance(editor, ImageInput):
+            mask = spec.kind is ParamKind.MASK
+            editor.choose.setEnabled(self.uploads.can_upload)
+            editor.file_chosen.connect(
+                lambda path, k=key, m=mask: self.uploads.upload_file(k, path, mask=m)
+            )
+            editor.image_pasted.connect(
+                lambda image, k=key, m=mask: self.uploads.upload_image(k, image, mask=m)
+            )
+            self.uploads.show_server_image(key, str(self.model.value(key) or ""))
+        self._refresh_row(key, row)
+        self.rows[key] = row
+        return row
+
+    # -- model -> widgets ------------------------------------------------------------------
+    def _refresh_row(self, key: Key, row: ParamRow) -> None:
+        row.set_modified(self.model.is_modified(key))
+        row.set_errors(self.model.errors_for(key))
+        row.set_suggestion(self.model.suggestion_for(key))
+
+    def _on_value_changed(self, key: Key) -> None:
+        row = self.rows.get(key)
+        if row is None:
+            return
+        value = self.model.value(key)
+        row.editor.set_value(value)
+        self._refresh_row(key, row)
+        if isinstance(row.editor, ImageInput) and not self.uploads.is_busy(key):
+            self.uploads.show_server_image(key, str(value or ""))
+
+    def _refresh_specs(self) -> None:
+        for key, row in self.rows.items():
+            spec = self.model.spec(key)
+            if spec != row.editor.spec:
+                row.editor.set_spec(spec, self.model.value(key))
+            self._refresh_row(key, row)
+        self._refresh_banner()
+
+    def _refresh_errors(self) -> None:
+        for key, row in self.rows.items():
+            self._refresh_row(key, row)
+        self._refresh_banner()
+        problems = self.model.general_errors() if self.model.is_loaded() else []
+        self.general_errors.setText("\n".join(f"• {p}" for p in problems))
+        self.general_errors.setVisible(bool(problems))
+
+    def _refresh_banner(self) -> None:
+        missing = self.model.missing_node_types() if self.model.is_loaded() else ()
+        self.banner.setText(self.model.missing_nodes_text() if missing else "")
+        self.banner.setVisible(bool(missing))
+
+    def _on_seed_mode_changed(self, key: Key) -> None:
+        row = self.rows.get(key)
+        if row is not None and isinstance(row.editor, SeedEdit):
+            row.editor.set_mode(self.model.seed_mode(key))
+
+    def _image_editor(self, key: Key) -> ImageInput | None:
+        row = self.rows.get(key)
+        return row.editor if row is not None and isinstance(row.editor, ImageInput) else None
+
+    def _on_upload_busy(self, key: Key, busy: bool) -> None:
+        editor = self._image_editor(key)
+        if editor is not None:
+            editor.set_status(self.tr("Uploading…") if busy else "")
+            editor.choose.setEnabled(not busy and self.uploads.can_upload)
+
+    def _on_upload_failed(self, key: Key, message: str) -> None:
+        editor = self._image_editor(key)
+        if editor is not None:
+            editor.set_status(message)
+
+    def _on_thumbnail(self, key: Key, image: QImage) -> None:
+        editor = self._image_editor(key)
+        if editor is not None:
+            editor.set_thumbnail(image)
+
+    # -- actions ---------------------------------------------------------------------------
+    def open_save_dialog(self) -> None:
+        workflow = self.model.workflow()
+        if workflow is None:
+            return
+        stem = Path(workflow.name).stem if workflow.name else "workflow"
+        dialog = QFileDialog(self, self.tr("Save workflow as"), f"{stem}-api.json")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(self.tr("Workflow (API format) (*.json)"))
+        dialog.setDefaultSuffix("json")
+        dialog.fileSelected.connect(lambda path: self.save_to(Path(path)))
+        dialog.finished.connect(dialog.deleteLater)
+        self._dialog = dialog
+        dialog.open()  # not exec(): a nested modal loop under qasync breaks running tasks
+
+    def save_to(self, path: Path) -> bool:
+        try:
+            self.model.save_as(path)
+        except OSError as err:
+            self.notice.setText(
+                self.tr("Could not save {file}: {reason}").format(
+                    file=path.name, reason=err.strerror or err
+                )
+            )
+            return False
+        self.notice.setText(self.tr("Saved {file}").format(file=path.name))
+        return True
+
+    def row(self, key: Key) -> ParamRow:
+        return self.rows[key]
+
+    def editor(self, key: Key) -> Any:
+        return self.rows[key].editor
+
+    async def aclose(self) -> None:
+        """Cancel and await uploads and previews still running (call before closing)."""
+        self.model.flush_memory()
+        await self.uploads.shutdown()

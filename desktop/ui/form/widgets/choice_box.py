@@ -1,0 +1,143 @@
+"""A searchable combo box that stays fast with thousands of entries.
+
+One ``QStringListModel`` feeds both the drop-down and a ``QCompleter`` in filter mode, so the
+artist types any part of a name ("xl" finds "sd_xl_base.safetensors"). No per-entry widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QListView, QWidget
+
+from desktop.ui.form.widgets.base import ParamEditor
+
+if TYPE_CHECKING:
+    from desktop.workflow.params import ParamSpec
+
+
+class SearchableComboBox(QComboBox):
+    """Editable combo over a string list; ``picked`` fires with the chosen entry's text."""
+
+    picked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # The default policy measures every entry's width: slow for 10,000 file names.
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(12)
+        self._list = QStringListModel(self)
+        self.setModel(self._list)
+        view = QListView(self)
+        view.setUniformItemSizes(True)
+        view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setView(view)
+        self.search_completer = QCompleter(self._list, self)
+        self.search_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.search_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.search_completer.setMaxVisibleItems(15)
+        popup = self.search_completer.popup()
+        if isinstance(popup, QListView):
+            popup.setUniformItemSizes(True)
+        self.setCompleter(self.search_completer)
+        self.activated.connect(self._on_activated)
+        self.search_completer.activated[str].connect(self._on_text_chosen)
+        self.lineEdit().editingFinished.connect(self._on_editing_finished)
+        self._entries: list[str] = []
+        self._index: dict[str, int] = {}
+        self._folded: dict[str, str] = {}
+
+    def set_entries(self, entries: Sequence[str]) -> None:
+        self._entries = list(entries)
+        self._index = {text: i for i, text in enumerate(self._entries)}
+        self._folded = {}
+        for text in self._entries:
+            self._folded.setdefault(text.casefold(), text)
+        self._list.setStringList(self._entries)
+
+    def entries(self) -> list[str]:
+        return list(self._entries)
+
+    def show_text(self, text: str) -> None:
+        """Select ``text``; a value the list lacks stays visible as typed text."""
+        row = self._index.get(text, -1)
+        if row == self.currentIndex() and self.currentText() == text:
+            return
+        self.setCurrentIndex(row)
+        if row < 0:
+            self.setEditText(text)
+        if not self.lineEdit().hasFocus():
+            self.lineEdit().setCursorPosition(0)  # long file names show their start
+
+    def match(self, text: str) -> str | None:
+        if text in self._index:
+            return text
+        return self._folded.get(text.casefold())
+
+    def _on_activated(self, row: int) -> None:
+        if 0 <= row < len(self._entries):
+            self.picked.emit(self._entries[row])
+
+    def _on_text_chosen(self, text: str) -> None:
+        self.show_text(text)
+        self.picked.emit(text)
+
+    def completing(self) -> bool:
+        """True while the filter popup is open: Return then belongs to the popup's choice,
+        which arrives right after the line edit's ``editingFinished``."""
+        return self.search_completer.popup().isVisible()
+
+    def _on_editing_finished(self) -> None:
+        if self.completing():
+            return
+        text = self.lineEdit().text()
+        found = self.match(text)
+        if found is not None:
+            self.show_text(found)
+            self.picked.emit(found)
+
+
+class ChoiceEdit(ParamEditor):
+    """A COMBO input. Choices may be non-strings (ints in some V3 nodes); we map back by text."""
+
+    def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
+        super().__init__(spec, parent)
+        self.combo = SearchableComboBox(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo)
+        self._by_text: dict[str, Any] = {}
+        self._last_text = ""
+        self.combo.picked.connect(self._on_picked)
+        self.combo.lineEdit().editingFinished.connect(self._restore_unknown_text)
+        self._apply_spec(spec)
+
+    def focus_target(self) -> QWidget:
+        return self.combo
+
+    def _apply_spec(self, spec: ParamSpec) -> None:
+        choices = spec.choices or ()
+        self._by_text = {str(c): c for c in choices}
+        self.combo.set_entries(list(self._by_text))
+
+    def _show(self, value: Any) -> None:
+        self._last_text = "" if value is None else str(value)
+        self.combo.show_text(self._last_text)
+
+    def _on_picked(self, text: str) -> None:
+        if text == self._last_text:
+            return
+        self._last_text = text
+        self._emit(self._by_text.get(text, text))
+
+    def _restore_unknown_text(self) -> None:
+        # Typed text that names no entry is not a value: show the current one again.
+        if self.combo.completing():
+            return
+        if self.combo.match(self.combo.lineEdit().text()) is None:
+            self.combo.show_text(self._last_text)

@@ -1,0 +1,198 @@
+"""FormModel behaviour the rest of the app relies on: server refreshes keep the artist's values,
+"Reuse parameters", seeds, remembered values and the thumbnail decoder."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import gc
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PIL import Image
+from pytestqt.qtbot import QtBot
+
+from desktop import paths
+from desktop.comfy.errors import InputError, PromptRejected
+from desktop.comfy.object_info import ObjectInfo
+from desktop.ui.form import FormModel, memory
+from desktop.ui.form.rejection import describe_input_error
+from desktop.ui.form.thumbnails import decode_thumbnail
+from desktop.workflow.seeds import SeedMode
+from desktop.workflow.sources import load_workflow
+from tests.conftest import shared_path
+
+API = shared_path("workflows", "api")
+
+
+@pytest.fixture(autouse=True)
+def collect_widgets_on_this_thread() -> Iterator[None]:
+    """Widgets tied up in signal-closure cycles are freed by the cyclic GC, which may run on a
+    worker thread (to_thread) during a later test; Qt then warns about timers stopped from
+    another thread. Collecting after each test keeps their destruction on the GUI thread."""
+    yield
+    gc.collect()
+
+
+@functools.cache
+def raw_object_info() -> dict[str, Any]:
+    return json.loads(shared_path("comfyui-captures/00-server-info/object_info.json").read_text())
+
+
+def loaded(name: str, raw: dict[str, Any] | None = None) -> FormModel:
+    model = FormModel()
+    model.load(load_workflow(API / name), ObjectInfo(raw or raw_object_info()))
+    return model
+
+
+def with_checkpoints(*names: str) -> ObjectInfo:
+    raw = copy.deepcopy(raw_object_info())
+    raw["CheckpointLoaderSimple"]["input"]["required"]["ckpt_name"][0] = list(names)
+    return ObjectInfo(raw)
+
+
+def test_refreshed_server_lists_keep_the_artists_values(qtbot: QtBot) -> None:
+    model = loaded("sd15_default_missing_model.json")
+    key = ("4", "ckpt_name")
+    model.set_value(("3", "steps"), 33)
+    assert model.errors_for(key) == [
+        "“darkSushiMixMix_brighterPruned.safetensors” is not available on this server."
+    ]
+
+    with qtbot.waitSignal(model.specs_changed), qtbot.assertNotEmitted(model.loaded):
+        model.set_object_info(
+            with_checkpoints(
+                "random-sd15.safetensors", "darkSushiMixMix_brighterPruned.safetensors"
+            )
+        )
+    assert model.spec(key).choices == (
+        "random-sd15.safetensors",
+        "darkSushiMixMix_brighterPruned.safetensors",
+    )
+    assert model.errors_for(key) == []
+    assert model.value(("3", "steps")) == 33
+    assert model.validate() == []
+
+
+def test_current_workflow_is_a_copy(qtbot: QtBot) -> None:
+    model = loaded("txt2img_batch2_subfolder.json")
+    copy_ = model.current_workflow()
+    copy_.set("3", "steps", 99)
+    assert model.value(("3", "steps")) == 2
+    assert model.workflow().get("3", "steps") == 2
+
+
+def test_reuse_parameters_from_another_prompt(qtbot: QtBot) -> None:
+    model = loaded("txt2img_batch2_subfolder.json")
+    other = json.loads(
+        shared_path("comfyui-captures/05-upload-img2img/img2img_workflow_api.json").read_text()
+    )
+    other = other.get("prompt", other)
+    other["3"]["inputs"]["seed"] = 123456789
+    other["6"]["inputs"]["text"] = "reused text"
+    other["5"] = {"class_type": "SomethingElse", "inputs": {"width": 1}}  # class differs: skipped
+    with qtbot.waitSignal(model.changed):
+        taken = model.load_values(other)
+    prompt = model.current_workflow().to_prompt()
+    assert prompt["3"]["inputs"]["seed"] == 123456789
+    assert prompt["6"]["inputs"]["text"] == "reused text"
+    assert prompt["5"]["inputs"]["width"] == 64
+    assert prompt["3"]["inputs"]["latent_image"] == ["5", 0]  # links stay the workflow's
+    modified = {s.key for s in model.specs() if model.is_modified(s.key)}
+    assert modified == {
+        ("3", "seed"),
+        ("3", "steps"),
+        ("3", "cfg"),
+        ("3", "denoise"),
+        ("6", "text"),
+        ("7", "text"),
+        ("9", "filename_prefix"),
+    }
+    assert taken == 7
+    assert prompt["3"]["inputs"]["denoise"] == 0.6
+
+
+def test_randomize_is_the_default_mode_and_advances(qtbot: QtBot) -> None:
+    model = loaded("txt2img_batch2_subfolder.json")
+    key = ("3", "seed")
+    assert model.seed_modes() == {key: SeedMode.RANDOMIZE}
+    with qtbot.waitSignal(model.value_changed) as changed:
+        model.advance_seeds(count=4)
+    assert changed.args == [key]
+    assert 0 <= model.value(key) <= 2**50
+    model.set_seed_mode(key, SeedMode.DECREMENT)
+    model.set_value(key, 1)
+    model.advance_seeds(count=3)
+    assert model.value(key) == 0  # clamped at the input's minimum
+
+
+def test_rejection_clears_when_a_workflow_is_loaded(qtbot: QtBot) -> None:
+    model = loaded("txt2img_batch2_subfolder.json")
+    body = json.loads(
+        shared_path("comfyui-captures/02-validation-errors/bad_values.json").read_text()
+    )
+    model.apply_rejection(PromptRejected.from_body(body["body"]))
+    assert model.has_errors()
+    model.load(load_workflow(API / "txt2img_batch2_subfolder.json"), ObjectInfo(raw_object_info()))
+    assert not model.has_errors()
+    assert model.general_errors() == []
+
+
+def test_memory_skips_values_the_server_would_refuse(qtbot: QtBot) -> None:
+    model = loaded("txt2img_batch2_subfolder.json")
+    fingerprint = model.current_workflow().fingerprint()
+    memory.remember(
+        fingerprint,
+        memory.Remembered(
+            values={("3", "steps"): 0, ("3", "cfg"): 4.5, ("99", "x"): 1},
+            seed_modes={("3", "seed"): "BOGUS"},
+        ),
+    )
+    again = loaded("txt2img_batch2_subfolder.json")
+    assert again.value(("3", "steps")) == 2
+    assert again.value(("3", "cfg")) == 4.5
+    assert again.seed_modes() == {("3", "seed"): SeedMode.RANDOMIZE}
+
+
+def test_unreadable_memory_file_is_ignored(qtbot: QtBot) -> None:
+    (paths.config_dir() / memory.FILE_NAME).write_text("{not json", encoding="utf-8")
+    model = loaded("txt2img_batch2_subfolder.json")
+    assert model.value(("3", "steps")) == 2
+    model.set_value(("3", "steps"), 5)
+    model.flush_memory()
+    recalled = memory.recall(model.current_workflow().fingerprint())
+    assert recalled.values == {("3", "steps"): 5}
+
+
+def test_memory_forgets_the_oldest_workflows(qtbot: QtBot) -> None:
+    for index in range(memory.MAX_WORKFLOWS + 3):
+        memory.remember(f"wf{index}", memory.Remembered(values={("1", "a"): index}))
+    stored = json.loads((paths.config_dir() / memory.FILE_NAME).read_text())["workflows"]
+    assert len(stored) == memory.MAX_WORKFLOWS
+    assert "wf0" not in stored
+    assert memory.recall(f"wf{memory.MAX_WORKFLOWS + 2}").values == {
+        ("1", "a"): memory.MAX_WORKFLOWS + 2
+    }
+
+
+def test_thumbnail_decoder_scales_and_refuses_garbage() -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 320), (1, 2, 3)).save(out, format="JPEG")
+    thumb = decode_thumbnail(out.getvalue(), 96)
+    assert thumb is not None
+    assert (thumb.width, thumb.height) == (96, 48)
+    assert len(thumb.rgba) == 96 * 48 * 4
+    assert decode_thumbnail(b"\x89PNG\r\n\x1a\nbroken", 96) is None
+
+
+def test_input_errors_in_plain_words() -> None:
+    assert describe_input_error(
+        InputError("required_input_missing", "Required input is missing")
+    ) == ("A value is required.")
+    assert describe_input_error(InputError("weird", "Something", "detail")) == "Something: detail"
+    assert describe_input_error(
+        InputError("value_bigger_than_max", "Value 9 bigger than max of 8")
+    ) == ("Value 9 bigger than max of 8")
