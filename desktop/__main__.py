@@ -6,12 +6,16 @@ so the headless runner starts fast and works on machines without a display.
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 HEADLESS_COMMANDS = ("run", "convert")
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The /object_info parser runs in a spawned worker process; a frozen bundle must hand
+    # control to it before anything else runs.
+    multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in HEADLESS_COMMANDS:
         from desktop.cli import main as cli_main

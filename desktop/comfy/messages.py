@@ -313,7 +313,7 @@ def parse_message(message: Any) -> ServerMessage:
         return Unknown(kind, data)
     try:
         return _parse_known(kind, data)
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
         return Unknown(kind, data)
 
 
