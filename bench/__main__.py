@@ -14,10 +14,19 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from pathlib import Path
 
-from bench.harness import BASELINE, Context, Metric, regressions, render_table, write_results
+from bench.harness import (
+    BASELINE,
+    Context,
+    Metric,
+    machine_info,
+    regressions,
+    render_table,
+    write_results,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,14 +39,26 @@ def discover(only: str | None) -> list[str]:
 async def run_all(ctx: Context, modules: list[str]) -> list[str]:
     failures = []
     for name in modules:
-        module = importlib.import_module(f"bench.{name}")
-        print(f"… {name}", flush=True)
+        print(f"… {name}", end="", flush=True)
+        start = time.perf_counter()
         try:
+            module = importlib.import_module(f"bench.{name}")
             await module.run(ctx)
         except Exception:
+            print()
             traceback.print_exc()
             failures.append(name)
+        print(f" {time.perf_counter() - start:.1f} s", flush=True)
     return failures
+
+
+# The offscreen platform says these for every window; they would bury the results table.
+_QT_NOISE = ("This plugin does not support propagateSizeHints()",)
+
+
+def _qt_message(_kind: object, _context: object, message: str) -> None:
+    if message not in _QT_NOISE:
+        print(message, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,25 +76,41 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
     import qasync
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Benchmarks open and close windows; closing the last one must not stop the loop.
+    app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     ctx = Context(quick=args.quick)
+    info = machine_info()
+    started = time.perf_counter()
     try:
         with loop:
             failed = loop.run_until_complete(run_all(ctx, discover(args.only)))
     finally:
         shutil.rmtree(sandbox, ignore_errors=True)
+    info["load_average_after"] = machine_info().get("load_average")
+    info["wall_seconds"] = round(time.perf_counter() - started, 1)
 
     print()
     print(render_table(ctx.metrics))
-    out = write_results(ctx.metrics, args.quick)
-    print(f"\nresults: {out.relative_to(HERE.parent)}")
+    for name, reason in ctx.pending:
+        print(f"PENDING {name}: {reason}")
+    out = write_results(ctx.metrics, args.quick, pending=ctx.pending, info=info)
+    load = info.get("load_average")
+    print(
+        f"\nresults: {out.relative_to(HERE.parent)} ({info['wall_seconds']} s; load before {load})"
+    )
     if args.update_baseline:
-        write_results(ctx.metrics, args.quick, BASELINE)
-        print(f"baseline updated: {BASELINE.name}")
+        if failed:
+            print("baseline NOT updated: some benchmark modules failed")
+        else:
+            write_results(ctx.metrics, args.quick, BASELINE, pending=ctx.pending, info=info)
+            print(f"baseline updated: {BASELINE.name}")
     worse = regressions(ctx.metrics)
     for line in worse:
         print(f"REGRESSION {line}")

@@ -1,0 +1,114 @@
+"""Start-up: a new ``python -m desktop`` process until its main window first paints, the
+``--version`` fast path, and what each layer of the app costs to import."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+from bench.harness import Context, Metric
+from bench.shared_paths import REPO
+
+PROBE_TIMEOUT = 60.0
+FIRST_PAINT = ["-m", "bench.startup_probe", "first-paint"]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(REPO), env.get("PYTHONPATH"))))
+    return env
+
+
+def _timed_line(args: list[str], prefix: str) -> tuple[float, str]:
+    """Milliseconds from spawning ``python args`` to its first output line starting with
+    ``prefix`` (other output, such as log lines, is skipped), and that line."""
+    start = time.perf_counter()
+    with subprocess.Popen(
+        [sys.executable, *args],
+        cwd=REPO,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        assert proc.stdout is not None
+        line = ""
+        for line in proc.stdout:
+            if line.startswith(prefix):
+                break
+        elapsed = (time.perf_counter() - start) * 1000
+        try:
+            _, err = proc.communicate(timeout=PROBE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+    if not line.startswith(prefix):
+        raise RuntimeError(f"{' '.join(args)} never printed {prefix!r}; stderr:\n{err[-2000:]}")
+    return elapsed, line.strip()
+
+
+async def _first_paint(repeats: int) -> tuple[list[float], dict[str, object]]:
+    samples, details = [], {}
+    for _ in range(repeats):
+        elapsed, line = await asyncio.to_thread(_timed_line, FIRST_PAINT, "painted")
+        samples.append(elapsed)
+        details = json.loads(line.removeprefix("painted").strip() or "{}")
+    return samples, details
+
+
+async def run(ctx: Context) -> None:
+    # Untimed warm-up: the first run after an edit compiles .pyc files, which users never see.
+    await asyncio.to_thread(_timed_line, FIRST_PAINT, "painted")
+
+    samples, details = await _first_paint(ctx.repeats(10, 4))
+    aiohttp = "loaded" if details.get("aiohttp") else "not loaded"
+    ctx.add(
+        Metric(
+            "start-up: new process to first painted main window",
+            "ms",
+            samples,
+            target=1000,
+            note=(
+                f"python -m desktop's main() on the offscreen platform, warm disk cache; "
+                f"{details.get('modules', '?')} modules imported at first paint, aiohttp {aiohttp}"
+            ),
+        )
+    )
+
+    version = []
+    for _ in range(ctx.repeats(5, 2)):
+        elapsed, _line = await asyncio.to_thread(
+            _timed_line, ["-m", "desktop", "--version"], "ComfyDesk"
+        )
+        version.append(elapsed)
+    ctx.add(
+        Metric(
+            "start-up: python -m desktop --version (no Qt)",
+            "ms",
+            version,
+            note="interpreter start + the entry point, the floor for any start-up",
+        )
+    )
+
+    layers: dict[str, list[float]] = defaultdict(list)
+    for _ in range(ctx.repeats(5, 2)):
+        _elapsed, line = await asyncio.to_thread(
+            _timed_line, ["-m", "bench.startup_probe", "imports"], "{"
+        )
+        for label, ms in json.loads(line).items():
+            layers[label].append(ms)
+    for label, ms in layers.items():
+        ctx.add(
+            Metric(
+                f"import {label}",
+                "ms",
+                ms,
+                note="new process; incremental over the layers listed before it",
+            )
+        )
