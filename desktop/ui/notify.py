@@ -1,0 +1,158 @@
+"""Telling the artist a job ended while they were in another window, and showing progress
+outside the window where the platform lets us.
+
+What PySide6-Essentials can do, per platform:
+
+* **Notification** — ``QSystemTrayIcon.showMessage`` on all three (Windows toast from the
+  notification area, macOS Notification Center, Linux via the freedesktop notification
+  service). It needs a system tray (``isSystemTrayAvailable()``; absent on some GNOME setups
+  and on the offscreen platform) — without one nothing is shown but the taskbar alert.
+* **Attention** — ``QApplication.alert(window)`` everywhere: flashes the taskbar button on
+  Windows, bounces the Dock icon on macOS, sets the urgency hint on X11/Wayland.
+* **Progress on the taskbar/dock icon** — Qt 6 has no API (QtWinExtras' QWinTaskbarProgress was
+  removed). Linux: the ``com.canonical.Unity.LauncherEntry`` D-Bus signal (QtDBus is in
+  Essentials), understood by KDE Plasma, Ubuntu Dock/Dash-to-Dock and others; sent here.
+  Windows would need ``ITaskbarList3`` over COM (ctypes/comtypes) and macOS ``NSDockTile``
+  (pyobjc) — neither is a dependency, so there the progress shows in the tray tooltip only.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+
+from desktop.jobs.model import JobSnapshot, JobState
+from desktop.ui.jobs_model import JobsViewModel
+from desktop.ui.queue_text import failure_text, format_duration
+
+log = logging.getLogger("comfydesk.ui")
+
+LAUNCHER_PATH = "/org/comfydesk/ComfyDesk"
+MESSAGE_MS = 6000
+
+
+class LauncherProgress:
+    """Progress and a job count on the Linux launcher icon (Unity LauncherEntry over D-Bus)."""
+
+    def __init__(self, desktop_id: str) -> None:
+        self._uri = f"application://{desktop_id}.desktop"
+        self._bus: Any = None
+        if sys.platform.startswith("linux"):
+            try:
+                from PySide6.QtDBus import QDBusConnection
+
+                bus = QDBusConnection.sessionBus()
+                self._bus = bus if bus.isConnected() else None
+            except ImportError:
+                self._bus = None
+
+    @property
+    def available(self) -> bool:
+        return self._bus is not None
+
+    def update(self, progress: float | None, count: int) -> None:
+        if self._bus is None:
+            return
+        from PySide6.QtDBus import QDBusMessage
+
+        message = QDBusMessage.createSignal(
+            LAUNCHER_PATH, "com.canonical.Unity.LauncherEntry", "Update"
+        )
+        properties = {
+            "progress": float(progress or 0.0),
+            "progress-visible": progress is not None,
+            "count": count,
+            "count-visible": count > 0,
+        }
+        message.setArguments([self._uri, properties])
+        self._bus.send(message)
+
+
+class JobNotifier(QObject):
+    notified = Signal(str, str)  # title, body: emitted for every notification given
+
+    def __init__(
+        self,
+        window: QWidget,
+        jobs: JobsViewModel,
+        *,
+        tray: QSystemTrayIcon | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent or window)
+        self._window = window
+        self._vm = jobs
+        self._tray = tray
+        if self._tray is None and QSystemTrayIcon.isSystemTrayAvailable():
+            self._tray = QSystemTrayIcon(self._icon(), self)
+        desktop_id = QGuiApplication.desktopFileName() or "comfydesk"
+        self._launcher = LauncherProgress(desktop_id)
+        self._last_progress: tuple[int | None, int] | None = None
+        self.enabled = True
+        jobs.job_finished.connect(self._job_finished)
+        jobs.job_changed.connect(lambda _job: self._update_progress())
+        jobs.session_changed.connect(lambda _s: self._update_progress())
+
+    def _icon(self) -> QIcon:
+        icon = self._window.windowIcon()
+        return icon if not icon.isNull() else QApplication.windowIcon()
+
+    def message_for(self, job: JobSnapshot) -> tuple[str, str] | None:
+        """(title, body) for a finished job, or None when there is nothing to tell:
+        jobs the artist stopped or cancelled themselves are not news."""
+        elapsed = self._vm.elapsed(job.id)
+        if job.state is JobState.SUCCEEDED:
+            count = len(job.outputs)
+            if elapsed is not None:
+                body = self.tr("{title}: {count} image(s) in {time}").format(
+                    title=job.title, count=count, time=format_duration(elapsed)
+                )
+            else:
+                body = self.tr("{title}: {count} image(s)").format(title=job.title, count=count)
+            return self.tr("Your image is ready"), body
+        if job.state is JobState.FAILED:
+            return self.tr("A job failed"), f"{job.title} — {failure_text(job)}"
+        if job.state is JobState.LOST:
+            return self.tr("A job was lost"), f"{job.title} — {failure_text(job)}"
+        return None
+
+    def _job_finished(self, job: JobSnapshot) -> None:
+        if not self.enabled or self._window.isActiveWindow():
+            return
+        message = self.message_for(job)
+        if message is None:
+            return
+        title, body = message
+        if self._tray is not None:
+            if not self._tray.isVisible():
+                self._tray.show()
+            icon = QSystemTrayIcon.MessageIcon.Information
+            if job.state is not JobState.SUCCEEDED:
+                icon = QSystemTrayIcon.MessageIcon.Warning
+            self._tray.showMessage(title, body, icon, MESSAGE_MS)
+        QApplication.alert(self._window, 0)
+        self.notified.emit(title, body)
+
+    def _update_progress(self) -> None:
+        active = [j for j in self._vm.jobs() if not j.finished]
+        running = self._vm.running_job()
+        progress = running.progress if running is not None else None
+        key = (None if progress is None else round(progress * 100), len(active))
+        if key == self._last_progress:
+            return
+        self._last_progress = key
+        self._launcher.update(progress, len(active))
+        if self._tray is not None:
+            if progress is None:
+                self._tray.setToolTip(QApplication.applicationDisplayName())
+            else:
+                self._tray.setToolTip(
+                    self.tr("{percent}% — {count} job(s) left").format(
+                        percent=round(progress * 100), count=len(active)
+                    )
+                )

@@ -1,0 +1,153 @@
+"""Below the queue list: what the selected job is doing or why it failed, with its actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.jobs.model import JobSnapshot, JobState
+from desktop.ui.i18n import Retranslatable
+from desktop.ui.queue_text import failure_text, parameter_lines, state_text
+
+_RETRYABLE = frozenset(
+    {JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELLED, JobState.LOST, JobState.SUCCEEDED}
+)
+
+
+class ParametersDialog(Retranslatable, QDialog):
+    """The values a job ran with, one ``Node › input: value`` per line (read-only)."""
+
+    def __init__(self, job: JobSnapshot, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("jobParametersDialog")
+        self._title = job.title
+        self.text = QPlainTextEdit(self)
+        self.text.setReadOnly(True)
+        self.text.setPlainText("\n".join(parameter_lines(job.prompt)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self.resize(520, 420)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Parameters of {title}").format(title=self._title))
+
+
+class JobDetails(Retranslatable, QWidget):
+    cancel_clicked = Signal(str)
+    retry_clicked = Signal(str)
+    parameters_clicked = Signal(str)
+    load_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("jobDetails")
+        self._job: JobSnapshot | None = None
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.state = QLabel(self)
+        self.state.setTextFormat(Qt.TextFormat.PlainText)
+        self.error = QLabel(self)
+        self.error.setObjectName("jobError")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # server text, never rich text
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings = QLabel(self)
+        self.warnings.setTextFormat(Qt.TextFormat.PlainText)
+        self.warnings.setWordWrap(True)
+        self.traceback_toggle = QToolButton(self)
+        self.traceback_toggle.setCheckable(True)
+        self.traceback_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.traceback_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.traceback_toggle.toggled.connect(self._toggle_traceback)
+        self.traceback = QPlainTextEdit(self)
+        self.traceback.setObjectName("jobTraceback")
+        self.traceback.setReadOnly(True)
+        self.traceback.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.traceback.hide()
+        self.cancel = QPushButton(self)
+        self.retry = QPushButton(self)
+        self.parameters = QPushButton(self)
+        self.load = QPushButton(self)
+        self.cancel.clicked.connect(lambda: self._emit(self.cancel_clicked))
+        self.retry.clicked.connect(lambda: self._emit(self.retry_clicked))
+        self.parameters.clicked.connect(lambda: self._emit(self.parameters_clicked))
+        self.load.clicked.connect(lambda: self._emit(self.load_clicked))
+        buttons = QHBoxLayout()
+        for button in (self.cancel, self.retry, self.parameters, self.load):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.state)
+        layout.addWidget(self.error)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.traceback_toggle)
+        layout.addWidget(self.traceback, 1)
+        layout.addLayout(buttons)
+        self.retranslate()
+        self.show_job(None)
+
+    @property
+    def job(self) -> JobSnapshot | None:
+        return self._job
+
+    def retranslate(self) -> None:
+        self.cancel.setToolTip(self.tr("Stop this job; other people's jobs are not touched"))
+        self.retry.setText(self.tr("Run again"))
+        self.retry.setToolTip(self.tr("Queue the same prompt again, with the same seeds"))
+        self.parameters.setText(self.tr("Show parameters"))
+        self.load.setText(self.tr("Load into form"))
+        self.load.setToolTip(self.tr("Put this job's parameters into the form"))
+        self.traceback_toggle.setText(self.tr("Technical details"))
+        self.show_job(self._job)
+
+    def show_job(self, job: JobSnapshot | None) -> None:
+        self._job = job
+        self.setVisible(job is not None)
+        if job is None:
+            return
+        self.title.setText(job.title)
+        self.state.setText(state_text(job))
+        reason = failure_text(job)
+        self.error.setText(reason)
+        self.error.setVisible(bool(reason))
+        self.warnings.setText("\n".join(job.warnings))
+        self.warnings.setVisible(bool(job.warnings))
+        trace = "".join(job.error.traceback) if job.error is not None else ""
+        if job.error is not None and job.error.exception_type:
+            trace = f"{job.error.exception_type}: {job.error.message}\n\n{trace}"
+        self.traceback.setPlainText(trace)
+        self.traceback_toggle.setVisible(bool(trace))
+        self.traceback.setVisible(bool(trace) and self.traceback_toggle.isChecked())
+        running = job.state is JobState.RUNNING
+        self.cancel.setText(self.tr("Stop") if running else self.tr("Cancel"))
+        self.cancel.setEnabled(not job.finished and not job.cancel_requested)
+        self.retry.setEnabled(job.state in _RETRYABLE)
+
+    def _toggle_traceback(self, shown: bool) -> None:
+        arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        self.traceback_toggle.setArrowType(arrow)
+        self.traceback.setVisible(shown and bool(self.traceback.toPlainText()))
+
+    def _emit(self, signal: Signal) -> None:
+        if self._job is not None:
+            signal.emit(self._job.id)  # type: ignore[attr-defined]

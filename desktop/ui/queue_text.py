@@ -1,0 +1,115 @@
+"""Plain-language texts about a job, shared by the queue panel and the preview overlay."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from desktop.jobs.model import JobSnapshot, JobState
+
+
+# Written out in full each time: lupdate only recognises QCoreApplication.translate(...).
+def format_duration(seconds: float) -> str:
+    """``0:07``, ``12:05``, ``1:02:03``."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def estimate_remaining(job: JobSnapshot, elapsed: float | None) -> float | None:
+    """Seconds left: the tracker's step-timing ETA for the running sampler, else a linear
+    estimate from the overall progress once it says something (≥ 5 %)."""
+    if job.state is not JobState.RUNNING:
+        return None
+    if job.eta is not None:
+        return job.eta
+    if elapsed is not None and job.progress >= 0.05:
+        return elapsed * (1.0 - job.progress) / job.progress
+    return None
+
+
+def state_text(job: JobSnapshot) -> str:
+    """One short line: what the job is doing or how it ended."""
+    state = job.state
+    if job.cancel_requested and not job.finished:
+        return QCoreApplication.translate("JobText", "Cancelling…")
+    if state is JobState.SUBMITTING:
+        return QCoreApplication.translate("JobText", "Sending…")
+    if state is JobState.QUEUED:
+        ahead = job.queue_position
+        if ahead is None:
+            return QCoreApplication.translate("JobText", "Queued")
+        if ahead <= 0:
+            return QCoreApplication.translate("JobText", "Queued — next")
+        return QCoreApplication.translate("JobText", "Queued — {ahead} ahead").format(
+            ahead=ahead
+        )  # the running one counts
+    if state is JobState.RUNNING:
+        if job.step is not None and job.steps:
+            return QCoreApplication.translate("JobText", "Step {step}/{steps}").format(
+                step=job.step, steps=job.steps
+            )
+        return QCoreApplication.translate("JobText", "Running")
+    return {
+        JobState.SUCCEEDED: QCoreApplication.translate("JobText", "Done"),
+        JobState.FAILED: QCoreApplication.translate("JobText", "Failed"),
+        JobState.INTERRUPTED: QCoreApplication.translate("JobText", "Stopped"),
+        JobState.CANCELLED: QCoreApplication.translate("JobText", "Cancelled"),
+        JobState.LOST: QCoreApplication.translate("JobText", "Lost"),
+        JobState.REJECTED: QCoreApplication.translate("JobText", "Not accepted by the server"),
+    }[state]
+
+
+def timing_text(job: JobSnapshot, elapsed: float | None) -> str:
+    """``1:05 elapsed · about 0:20 left`` while running; ``took 1:25`` when done."""
+    if elapsed is None:
+        return ""
+    if job.finished:
+        return QCoreApplication.translate("JobText", "took {time}").format(
+            time=format_duration(elapsed)
+        )
+    remaining = estimate_remaining(job, elapsed)
+    text = QCoreApplication.translate("JobText", "{time} elapsed").format(
+        time=format_duration(elapsed)
+    )
+    if remaining is not None:
+        text += " · " + QCoreApplication.translate("JobText", "about {time} left").format(
+            time=format_duration(remaining)
+        )
+    return text
+
+
+def failure_text(job: JobSnapshot) -> str:
+    """Why the job failed, in plain language (empty when it did not fail)."""
+    if job.error is not None:
+        where = job.error.node_title or job.error.node_type
+        if where:
+            return QCoreApplication.translate("JobText", "{node}: {message}").format(
+                node=where, message=job.error.message
+            )
+        return job.error.message
+    if job.rejection is not None:
+        return str(job.rejection)
+    return ""
+
+
+def parameter_lines(prompt: Mapping[str, Any]) -> list[str]:
+    """``Node title › input: value`` for every value the artist can set (links left out)."""
+    lines = []
+    for node_id, node in prompt.items():
+        if not isinstance(node, Mapping):
+            continue
+        meta = node.get("_meta")
+        title = meta.get("title") if isinstance(meta, Mapping) else None
+        title = title or node.get("class_type") or str(node_id)
+        inputs = node.get("inputs")
+        if not isinstance(inputs, Mapping):
+            continue
+        for name, value in inputs.items():
+            if isinstance(value, list) and len(value) == 2 and isinstance(value[1], int):
+                continue  # a link to another node's output
+            lines.append(f"{title} › {name}: {value}")
+    return lines
