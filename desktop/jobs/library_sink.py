@@ -1,0 +1,70 @@
+"""``LibrarySink``: a ResultSink that files every job output in the local library, with the
+job's API prompt and UI workflow, so results survive the server's history (which is in memory
+only). The library is duck-typed (jobs and library are independent layers)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from desktop.jobs.model import JobOutput, JobSnapshot, node_title
+
+
+class StoredItem(Protocol):
+    id: int
+    path: Path
+
+
+class ResultLibrary(Protocol):
+    async def add_result(self, **fields: Any) -> StoredItem: ...
+
+
+class LibrarySink:
+    """Stores outputs through ``library.add_result`` (exactly once per output: the library
+    recognises a repeated output). ``library`` may instead be a zero-argument coroutine function
+    returning the library (opened on first use; it must return the same library every time),
+    for apps that build sessions before the library is open.
+
+    ``on_stored(job, item)`` is called after each new or recognised item (e.g. to refresh a
+    gallery)."""
+
+    def __init__(
+        self,
+        library: ResultLibrary | Callable[[], Awaitable[ResultLibrary]],
+        *,
+        on_stored: Callable[[JobSnapshot, StoredItem], None] | None = None,
+    ) -> None:
+        self._library: ResultLibrary | None = None
+        self._opener: Callable[[], Awaitable[ResultLibrary]] | None = None
+        if hasattr(library, "add_result"):
+            self._library = library  # type: ignore[assignment]
+        else:
+            self._opener = library  # type: ignore[assignment]
+        self._on_stored = on_stored
+
+    async def library(self) -> ResultLibrary:
+        if self._library is None:
+            assert self._opener is not None
+            self._library = await self._opener()
+        return self._library
+
+    async def store(self, job: JobSnapshot, output: JobOutput, data: bytes) -> Path:
+        library = await self.library()
+        item = await library.add_result(
+            data=data,
+            server_filename=output.ref.filename,
+            prompt_id=job.id,
+            server_url=job.server_url,
+            node_id=output.node_id,
+            node_title=node_title(job.prompt, output.node_id) or "",
+            batch_index=output.batch_index,
+            prompt=dict(job.prompt),
+            workflow=dict(job.ui_workflow) if job.ui_workflow is not None else None,
+            subfolder=output.ref.subfolder,
+            created=job.finished_at,
+            source="job",
+        )
+        if self._on_stored is not None:
+            self._on_stored(job, item)
+        return item.path

@@ -1,0 +1,141 @@
+"""Paints one gallery tile: thumbnail (or a placeholder while it loads), a star badge and one
+line of prompt text. No per-item widgets; scaled pixmaps are cached so scrolling only blits."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from desktop.ui.gallery.model import EntryRole, FailedRole
+from desktop.ui.gallery.sources import GalleryEntry
+
+PIXMAP_CACHE = 400
+CAPTION_HEIGHT = 20
+PADDING = 6
+STAR_COLOR = QColor(255, 196, 0)
+
+
+class GalleryDelegate(QStyledItemDelegate):
+    def __init__(self, parent: QWidget | None = None, *, tile: int = 168) -> None:
+        super().__init__(parent)
+        self.tile = tile
+        self._pixmaps: OrderedDict[tuple[Hashable, int, int], QPixmap] = OrderedDict()
+
+    def set_tile(self, tile: int) -> None:
+        self.tile = tile
+        self._pixmaps.clear()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return QSize(self.tile + 2 * PADDING, self.tile + CAPTION_HEIGHT + 2 * PADDING)
+
+    def _scaled(self, key: Hashable, image: QImage, box: QSize, ratio: float) -> QPixmap:
+        cache_key = (key, box.width(), box.height())
+        pixmap = self._pixmaps.get(cache_key)
+        if pixmap is None or pixmap.cacheKey() == 0:
+            target = QSize(int(box.width() * ratio), int(box.height() * ratio))
+            scaled = image.scaled(
+                target,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            pixmap = QPixmap.fromImage(scaled)
+            pixmap.setDevicePixelRatio(ratio)
+            self._pixmaps[cache_key] = pixmap
+            while len(self._pixmaps) > PIXMAP_CACHE:
+                self._pixmaps.popitem(last=False)
+        self._pixmaps.move_to_end(cache_key)
+        return pixmap
+
+    def forget(self, key: Hashable) -> None:
+        for cache_key in [k for k in self._pixmaps if k[0] == key]:
+            del self._pixmaps[cache_key]
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        painter.save()
+        try:
+            self._paint(painter, option, index)
+        finally:
+            painter.restore()
+
+    def _paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect: QRect = option.rect.adjusted(2, 2, -2, -2)
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(rect, 6, 6)
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase))
+            painter.drawRoundedRect(rect, 6, 6)
+
+        box = QRect(rect.left() + PADDING - 2, rect.top() + PADDING - 2, self.tile, self.tile)
+        entry: GalleryEntry | None = index.data(EntryRole)
+        image = index.data(Qt.ItemDataRole.DecorationRole) if entry is not None else None
+        if isinstance(image, QImage) and not image.isNull():
+            ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+            pixmap = self._scaled(entry.key if entry else None, image, box.size(), ratio)
+            size = pixmap.deviceIndependentSize().toSize()
+            x = box.left() + (box.width() - size.width()) // 2
+            y = box.top() + (box.height() - size.height()) // 2
+            painter.drawPixmap(x, y, pixmap)
+        else:
+            self._placeholder(painter, box, palette, failed=bool(index.data(FailedRole)))
+
+        caption = QRect(box.left(), box.bottom() + 2, box.width(), CAPTION_HEIGHT - 2)
+        text = "" if entry is None else (entry.params.positive or entry.file_name)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.setPen(palette.color(role))
+        metrics = option.fontMetrics
+        elided = metrics.elidedText(
+            " ".join(text.split()), Qt.TextElideMode.ElideRight, box.width()
+        )
+        painter.drawText(
+            caption, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided
+        )
+
+    def _placeholder(
+        self, painter: QPainter, box: QRect, palette: QPalette, *, failed: bool
+    ) -> None:
+        base = palette.color(QPalette.ColorRole.Mid)
+        base.setAlpha(70)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(base)
+        painter.drawRoundedRect(box.adjusted(8, 8, -8, -8), 8, 8)
+        if failed:
+            painter.save()
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            font = QFont(painter.font())
+            font.setPointSizeF(font.pointSizeF() * 2)
+            painter.setFont(font)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "\N{MULTIPLICATION SIGN}")
+            painter.restore()
+
+    def _star(self, painter: QPainter, box: QRect) -> None:
+        badge = QRect(box.right() - 26, box.top() + 4, 22, 22)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 140))
+        painter.drawEllipse(badge)
+        painter.setPen(STAR_COLOR)
+        font = QFont(painter.font())
+        font.setPixelSize(15)
+        painter.setFont(font)
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "\N{BLACK STAR}")

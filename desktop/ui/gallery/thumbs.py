@@ -1,0 +1,143 @@
+"""Thumbnails for the gallery: an LRU of decoded QImages, filled off the GUI thread.
+
+A request names a key and a coroutine factory that yields a small JPEG on disk (the library's
+cached thumbnail or the server-history cache). Pillow decodes it in a worker thread; the GUI
+thread only wraps the finished RGBA bytes in a QImage. The most recent requests run first (what
+is on screen now), and old requests beyond a cap are dropped, so flinging through 10,000 rows
+never builds a backlog."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from desktop.library.imaging import open_image
+from desktop.ui.tasks import TaskOwner
+
+log = logging.getLogger("comfydesk.ui")
+
+PathLoader = Callable[[], Awaitable[Path]]
+
+CACHE_SIZE = 600  # decoded 256 px images: at most ~150 MB
+MAX_PENDING = 160  # requests waiting; older ones are forgotten (they are off screen by now)
+WORKERS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RawImage:
+    width: int
+    height: int
+    rgba: bytes
+
+
+def decode_file(path: Path, size: int | None = None) -> RawImage:
+    """RGBA pixels of ``path`` (scaled to fit ``size`` if given). Raises ImageError."""
+    with open_image(path) as im:
+        if size is not None:
+            im.draft("RGB", (size, size))
+        im.seek(0)
+        frame = ImageOps.exif_transpose(im)
+        if size is not None and max(frame.size) > size:
+            frame.thumbnail((size, size), Image.Resampling.LANCZOS)
+        rgba = frame.convert("RGBA")
+        return RawImage(rgba.width, rgba.height, rgba.tobytes())
+
+
+def to_qimage(raw: RawImage) -> QImage:
+    image = QImage(raw.rgba, raw.width, raw.height, raw.width * 4, QImage.Format.Format_RGBA8888)
+    return image.copy()  # own the pixels; the bytes object may go away
+
+
+async def load_qimage(path: Path, size: int | None = None) -> QImage:
+    """Decode with Pillow in a worker thread; raises ImageError."""
+    return to_qimage(await asyncio.to_thread(decode_file, path, size))
+
+
+class ThumbnailCache(QObject):
+    ready = Signal(object)  # key
+    failed = Signal(object, str)  # key, reason
+
+    def __init__(self, parent: QObject | None = None, *, capacity: int = CACHE_SIZE) -> None:
+        super().__init__(parent)
+        self._images: OrderedDict[Hashable, QImage] = OrderedDict()
+        self._capacity = capacity
+        self._failed: dict[Hashable, str] = {}
+        self._waiting: OrderedDict[Hashable, PathLoader] = OrderedDict()
+        self._busy: set[Hashable] = set()
+        self._workers = 0
+        self._tasks = TaskOwner(self, area="gallery", report_to_excepthook=False)
+
+    def get(self, key: Hashable) -> QImage | None:
+        image = self._images.get(key)
+        if image is not None:
+            self._images.move_to_end(key)
+        return image
+
+    def failure(self, key: Hashable) -> str | None:
+        return self._failed.get(key)
+
+    def put(self, key: Hashable, image: QImage) -> None:
+        self._images[key] = image
+        self._images.move_to_end(key)
+        while len(self._images) > self._capacity:
+            self._images.popitem(last=False)
+
+    def forget(self, key: Hashable) -> None:
+        self._images.pop(key, None)
+        self._failed.pop(key, None)
+        self._waiting.pop(key, None)
+
+    def clear(self) -> None:
+        self._images.clear()
+        self._failed.clear()
+        self._waiting.clear()
+
+    @property
+    def pending(self) -> int:
+        return len(self._waiting) + len(self._busy)
+
+    def request(self, key: Hashable, loader: PathLoader) -> None:
+        """Load ``key`` unless cached, failed or already on its way; newest requests first."""
+        if key in self._images or key in self._failed or key in self._busy:
+            return
+        self._waiting[key] = loader
+        self._waiting.move_to_end(key)
+        while len(self._waiting) > MAX_PENDING:
+            self._waiting.popitem(last=False)
+        while self._workers < WORKERS and self._waiting:
+            self._workers += 1
+            self._tasks.start(self._work(), name="gallery thumbnails")
+
+    async def _work(self) -> None:
+        try:
+            while self._waiting:
+                key, loader = self._waiting.popitem(last=True)
+                self._busy.add(key)
+                try:
+                    path = await loader()
+                    image = await load_qimage(path)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as err:  # any failure is one grey tile, never a crash
+                    log.info("No thumbnail for %s: %s", key, err)
+                    self._failed[key] = str(err)
+                    self.failed.emit(key, str(err))
+                else:
+                    self.put(key, image)
+                    self.ready.emit(key)
+                finally:
+                    self._busy.discard(key)
+        finally:
+            self._workers -= 1
+
+    async def shutdown(self) -> None:
+        self._waiting.clear()
+        await self._tasks.shutdown()

@@ -1,0 +1,223 @@
+"""The gallery grid through its real widgets: filter bar, star, delete, export, thumbnails,
+virtual paging of a large library."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QMessageBox, QToolButton
+from pytestqt.qtbot import QtBot
+
+from desktop.library import Library, LibraryQuery
+from desktop.library.synthetic import populate_synthetic
+from desktop.ui.gallery.model import PAGE
+from desktop.ui.gallery.view import GalleryView
+from tests.ui.gallery_support import QT_NOISE, FakeTrash, add_picture, until
+
+pytestmark = QT_NOISE
+
+
+@pytest.fixture(autouse=True)
+def collect_widgets_on_this_thread() -> Iterator[None]:
+    yield
+    gc.collect()  # see tests/ui/test_form_uploads.py: keep Qt object deletion on this thread
+
+
+@pytest.fixture
+async def library(tmp_path: Path) -> AsyncIterator[Library]:
+    lib = await Library.open(tmp_path / "library")
+    yield lib
+    await lib.close()
+
+
+@pytest.fixture
+def trash(monkeypatch: pytest.MonkeyPatch) -> FakeTrash:
+    fake = FakeTrash()
+    monkeypatch.setattr("desktop.library.store.send2trash", fake)
+    return fake
+
+
+async def open_view(qtbot: QtBot, library: Library) -> GalleryView:
+    view = GalleryView(library)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    await view.loaded()
+    return view
+
+
+async def test_search_and_star_through_the_filter_bar_and_star_button(qtbot, library):
+    for n, text in enumerate(["a red fox", "castle at dusk", "fox cub", "castle ruins"]):
+        await add_picture(library, n, text)
+    view = await open_view(qtbot, library)
+    try:
+        assert view.model.rowCount() == 4
+        qtbot.keyClicks(view.search, "FOX")
+        await until(lambda: view.model.rowCount() == 2)
+        await view.loaded()
+        await until(lambda: all(e is not None for e in view.model.entries()))
+        assert [e.params.positive for e in view.model.entries()] == ["fox cub", "a red fox"]
+
+        view.select_rows([1])
+        star = view.findChild(QToolButton, "gallery_star_button")
+        assert star.isEnabled()
+        qtbot.mouseClick(star, Qt.MouseButton.LeftButton)
+        await until(lambda: view.model.entry(1).starred)
+        red_fox = view.model.entry(1)
+        assert (await library.get(red_fox.library_id)).starred
+
+        qtbot.mouseClick(view.starred_only, Qt.MouseButton.LeftButton)
+        await view.loaded()
+        await until(lambda: view.model.rowCount() == 1 and view.model.entry(0) is not None)
+        assert view.model.entry(0).key == red_fox.key
+        view.search.clear()
+        await until(lambda: view.model.query.text == "")
+        await view.loaded()
+        assert view.model.rowCount() == 1  # still only starred ones
+
+        view.select_rows([0])
+        qtbot.mouseClick(star, Qt.MouseButton.LeftButton)  # unstar: leaves the starred view
+        await until(lambda: view.model.rowCount() == 0)
+        assert not (await library.get(red_fox.library_id)).starred
+    finally:
+        await view.shutdown()
+
+
+async def test_delete_asks_once_then_trashes_the_files(qtbot, library, trash):
+    items = [await add_picture(library, n) for n in range(3)]
+    view = await open_view(qtbot, library)
+    try:
+        await until(lambda: view.model.entry(2) is not None)
+        view.select_rows([0, 2])  # the newest and the oldest
+        view.actions_["delete"].trigger()
+        box = view.controller.confirm_box
+        assert isinstance(box, QMessageBox)
+        assert box.text() == "Move 2 picture(s) to the trash?"
+        move = next(b for b in box.buttons() if b.text() == "Move to Trash")
+        qtbot.mouseClick(move, Qt.MouseButton.LeftButton)
+        await until(lambda: view.model.rowCount() == 1)
+        assert view.model.entry(0).library_id == items[1].id
+        assert sorted(trash.trashed) == sorted([items[0].path, items[2].path])
+        assert await library.count(LibraryQuery()) == 1
+        assert view.status.text() == "Moved 2 picture(s) to the trash."
+    finally:
+        await view.shutdown()
+
+
+async def test_cancelling_the_question_deletes_nothing(qtbot, library, trash):
+    await add_picture(library, 1)
+    view = await open_view(qtbot, library)
+    try:
+        await until(lambda: view.model.entry(0) is not None)
+        view.select_rows([0])
+        view.actions_["delete"].trigger()
+        box = view.controller.confirm_box
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await until(lambda: view.controller.confirm_box is None)
+        assert view.model.rowCount() == 1
+        assert trash.trashed == []
+    finally:
+        await view.shutdown()
+
+
+async def test_export_copies_the_selection(qtbot, library, tmp_path):
+    items = [await add_picture(library, n) for n in range(3)]
+    view = await open_view(qtbot, library)
+    try:
+        await until(lambda: view.model.entry(2) is not None)
+        view.select_rows([0, 1])
+        written = await view.export_selected_to(tmp_path / "out")
+        assert sorted(p.name for p in written) == sorted([items[2].file_name, items[1].file_name])
+        assert all(p.read_bytes() == i.path.read_bytes() for p, i in
+                   zip(sorted(written), sorted([items[2], items[1]], key=lambda i: i.file_name),
+                       strict=True))  # fmt: skip
+    finally:
+        await view.shutdown()
+
+
+async def test_a_thumbnail_arrives_as_a_change_of_one_row(qtbot, library):
+    for n in range(3):
+        await add_picture(library, n, size=(600, 300))
+    view = await open_view(qtbot, library)
+    try:
+        model = view.model
+        await until(lambda: model.entry(2) is not None)
+        view.thumbs.clear()
+        changes = []
+        model.dataChanged.connect(lambda a, b, roles: changes.append((a.row(), b.row(), roles)))
+        assert model.data(model.index(1), Qt.ItemDataRole.DecorationRole) is None  # placeholder
+        await until(lambda: (1, 1, [Qt.ItemDataRole.DecorationRole]) in changes)
+        image = model.data(model.index(1), Qt.ItemDataRole.DecorationRole)
+        assert isinstance(image, QImage)
+        assert (image.width(), image.height()) == (256, 128)
+    finally:
+        await view.shutdown()
+
+
+async def test_a_damaged_file_gets_a_failed_tile_not_a_crash(qtbot, library):
+    item = await add_picture(library, 1)
+    item.path.write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    view = await open_view(qtbot, library)
+    try:
+        model = view.model
+        await until(lambda: model.entry(0) is not None)
+        model.data(model.index(0), Qt.ItemDataRole.DecorationRole)
+        await until(lambda: view.thumbs.failure(model.entry(0).key) is not None)
+        assert model.data(model.index(0), Qt.ItemDataRole.DecorationRole) is None
+        view.grab()  # paints the failed placeholder
+    finally:
+        await view.shutdown()
+
+
+async def test_a_large_library_is_loaded_page_by_page(qtbot, library):
+    await populate_synthetic(library, 2 * PAGE + 50)
+    view = await open_view(qtbot, library)
+    try:
+        model = view.model
+        assert model.rowCount() == 2 * PAGE + 50
+        await until(lambda: model.entry(0) is not None)
+        loaded = sum(e is not None for e in model.entries())
+        assert loaded == PAGE  # only what is on screen
+
+        def scrolled_to_the_end() -> bool:
+            view.list.scrollToBottom()  # again while the batched layout is still growing
+            return model.entry(2 * PAGE + 49) is not None
+
+        await until(scrolled_to_the_end)
+        assert model.entry(PAGE) is None  # the middle page was never needed
+        last = model.entry(2 * PAGE + 49)
+        assert last.file_name == "ComfyUI_00000_.png"  # newest first: the oldest is last
+    finally:
+        await view.shutdown()
+
+
+async def test_check_library_reports_and_reloads(qtbot, library):
+    items = [await add_picture(library, n) for n in range(2)]
+    items[0].path.unlink()
+    view = await open_view(qtbot, library)
+    try:
+        assert view.model.rowCount() == 2
+        await view.check_library()
+        await view.loaded()
+        assert view.model.rowCount() == 1
+        assert view.status.text() == (
+            "Library checked: 1 missing file(s) removed, 0 file(s) added back."
+        )
+    finally:
+        await view.shutdown()
+
+
+def test_png_support_writes_real_images(tmp_path):
+    from tests.ui.gallery_support import png, prompt_for
+
+    path = tmp_path / "x.png"
+    path.write_bytes(png(prompt_for(3), (20, 10), 1))
+    with Image.open(path) as im:
+        assert im.size == (20, 10)
+        assert '"seed": 3' in im.text["prompt"]
