@@ -1,0 +1,395 @@
+"""Composition root: QApplication + qasync loop, logging, error hook, translator, theme,
+settings, the connection and the main window; panels plug in through :data:`PANEL_INSTALLERS`.
+
+    comfydesk [FILE] [--server URL | --demo] [--lang en|zh_CN] [--self-test]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QUrl, Slot, qInstallMessageHandler
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication
+
+from desktop import __version__, paths
+from desktop.logs import setup_logging
+from desktop.options import AppOptions, parse_args
+from desktop.secrets import Credentials, SecretStore
+from desktop.settings import (
+    ServerOptions,
+    Settings,
+    SettingsStore,
+)
+from desktop.ui.about import AboutDialog
+from desktop.ui.connection import (
+    ConnectionRequest,
+    ConnectionViewModel,
+    Phase,
+    SessionFactory,
+)
+from desktop.ui.connection_dialog import ConnectionDialog
+from desktop.ui.errors import ExceptionReporter
+from desktop.ui.i18n import Translations
+from desktop.ui.main_window import MainWindow
+from desktop.ui.preferences import PreferencesDialog
+from desktop.ui.quit_prompt import QuitChoice, ask_about_active_jobs
+from desktop.ui.startup import app_icon, install_sigint, qt_message_handler
+from desktop.ui.tasks import TaskOwner
+from desktop.ui.theme import ThemeController
+
+if TYPE_CHECKING:
+    from desktop.demo import DemoServer
+    from desktop.jobs.session import ServerSession
+    from desktop.jobs.sinks import ResultSink
+
+log = logging.getLogger("comfydesk.app")
+
+DEMO_STEP_DELAY = 0.15
+CANCEL_ON_QUIT_TIMEOUT = 5.0
+
+
+class AppContext:
+    """What a panel installer gets: the window, the connection and shared services."""
+
+    def __init__(self, app: ComfyDeskApp) -> None:
+        self._app = app
+        self.window: MainWindow = app.window
+        self.connection: ConnectionViewModel = app.connection
+        # The library helper sets this; sessions created afterwards store results there.
+        self.result_sink: ResultSink | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return self._app.settings
+
+    def update_settings(self, settings: Settings) -> None:
+        self._app.update_settings(settings)
+
+    def add_shutdown_hook(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """``await hook()`` runs at quit, before the session closes (cancel your tasks there)."""
+        self._app.shutdown_hooks.append(hook)
+
+
+PanelInstaller = Callable[[AppContext], None]
+# Other UI helpers append their installers here, e.g. ``install_form_panel`` which calls
+# ``ctx.window.set_panel(Panel.FORM, widget)`` and connects to ``ctx.connection``.
+PANEL_INSTALLERS: list[PanelInstaller] = []
+
+
+class ComfyDeskApp(QObject):
+    """Builds and owns the services and the window for one run of the app."""
+
+    def __init__(
+        self,
+        qapp: QApplication,
+        options: AppOptions,
+        *,
+        store: SettingsStore | None = None,
+        secrets: SecretStore | None = None,
+        installers: Sequence[PanelInstaller] | None = None,
+        session_factory: SessionFactory | None = None,
+    ) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.options = options
+        self.store = store or SettingsStore()
+        self.settings = self.store.load()
+        self.secrets = secrets or SecretStore()
+        self.shutdown_hooks: list[Callable[[], Awaitable[None]]] = []
+        self.demo_server: DemoServer | None = None
+        self.tasks = TaskOwner(self, area="app")
+        self._quit = asyncio.Event()
+        self._quitting = False
+
+        self.translations = Translations(qapp)
+        self.translations.apply(options.lang or self.settings.language)
+        self.theme = ThemeController(qapp, parent=self)
+        self.theme.apply(self.settings.appearance)
+
+        self.connection = ConnectionViewModel(
+            session_factory=session_factory or self._make_session,
+            secrets=self.secrets,
+            options_for=lambda url: self.settings.options_for(url),
+            parent=self,
+        )
+        self.window = MainWindow(self.connection)
+        self.window.set_close_guard(True)
+        self.window.restore_layout(self.settings.window_geometry, self.settings.window_state)
+        self.window.set_recent_files([Path(p) for p in self.settings.recent_files])
+        self.window.connection_bar.set_recent_servers(self.settings.recent_servers)
+        self.context = AppContext(self)
+        self._wire()
+        for install in PANEL_INSTALLERS if installers is None else installers:
+            install(self.context)
+
+    # ------------------------------------------------------------------ wiring
+
+    def _wire(self) -> None:
+        w, vm = self.window, self.connection
+        w.quit_requested.connect(self._on_quit_requested)
+        w.preferences_requested.connect(self.show_preferences)
+        w.about_requested.connect(self.show_about)
+        w.open_log_folder_requested.connect(self.open_log_folder)
+        w.workflow_opened.connect(self._remember_workflow)
+        w.connection_bar.settings_requested.connect(self.show_connection_dialog)
+        w.connection_bar.demo_requested.connect(
+            lambda: self.tasks.start(self.start_demo(), name="start demo server")
+        )
+        vm.server_used.connect(self._remember_server)
+        vm.changed.connect(lambda: w.set_demo_mode(vm.is_demo and vm.session is not None))
+
+    def update_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        try:
+            self.store.save(settings)
+        except OSError as err:
+            log.warning("Could not save settings: %s", err)
+            self.window.status_bar.show_notice(
+                self.tr("Settings could not be saved: {error}").format(error=err)
+            )
+
+    @Slot(str, object)
+    def _remember_server(self, url: str, options: ServerOptions) -> None:
+        self.update_settings(self.settings.with_server(url, options))
+        self.window.connection_bar.set_recent_servers(self.settings.recent_servers)
+
+    @Slot(Path)
+    def _remember_workflow(self, path: Path) -> None:
+        self.update_settings(self.settings.with_recent_file(str(path)))
+
+    def _make_session(
+        self, url: str, headers: Mapping[str, str], options: ServerOptions
+    ) -> ServerSession:
+        # Imported here: aiohttp and the protocol stack load after the window has painted.
+        from desktop.jobs.session import ServerSession
+        from desktop.jobs.sinks import FolderSink
+
+        sink = self.context.result_sink or FolderSink(self.settings.library_folder() / "results")
+        return ServerSession(
+            url,
+            client_id=self.settings.client_id,
+            headers=headers,
+            ca_file=options.ca_file or None,
+            verify_tls=options.verify_tls,
+            journal_path=paths.data_dir() / "jobs-journal.json",
+            result_sink=sink,
+        )
+
+    # ------------------------------------------------------------------ running
+
+    async def run(self) -> int:
+        """Show the window, connect, and return the exit code when the app is quit."""
+        self.window.show()
+        await asyncio.sleep(0.02)  # let the first paint happen before the network stack loads
+        pending = self.options.file
+        if pending is None and self.settings.last_workflow:
+            last = Path(self.settings.last_workflow)
+            pending = last if await asyncio.to_thread(last.is_file) else None
+        if pending is not None:
+            self.window.request_open(pending)
+        if self.options.self_test:
+            return await self.self_test()
+        if self.options.demo:
+            await self.start_demo()
+        elif self.options.server:
+            self.connection.connect_to(ConnectionRequest(self.options.server))
+        elif self.settings.connect_on_start:
+            self.connection.connect_to(ConnectionRequest(self.settings.server_url))
+        await self._quit.wait()
+        await self.shutdown()
+        return 0
+
+    async def start_demo(self) -> None:
+        """Start the in-process demo server (once) and connect to it."""
+        if self.demo_server is None:
+            from desktop.demo import DemoConfig, DemoServer
+
+            server = DemoServer(DemoConfig(step_delay=DEMO_STEP_DELAY))
+            await server.start(port=0)
+            self.demo_server = server
+        request = ConnectionRequest(
+            self.demo_server.url, credentials=Credentials(), options=ServerOptions(), demo=True
+        )
+        await self.connection.connect_to(request)
+
+    async def self_test(self) -> int:
+        """Start the demo server, connect, load server details and node definitions."""
+        try:
+            async with asyncio.timeout(self.options.self_test_timeout):
+                await self.start_demo()
+                await self.connection.wait_for(Phase.CONNECTED)
+                await self._server_details_loaded()
+        except TimeoutError:
+            text = self.connection.describe()
+            print(
+                f"self-test FAILED: not connected to the demo server within "
+                f"{self.options.self_test_timeout:g} s ({text.headline}: {text.reason})",
+                file=sys.stderr,
+            )
+            code = 1
+        else:
+            session = self.connection.session
+            info = session.object_info if session is not None else None
+            print(
+                f"self-test passed: connected to the demo server at {self.connection.url} "
+                f"({self.connection.describe().detail}; "
+                f"{len(info) if info is not None else 0} node types)"
+            )
+            code = 0
+        await self.shutdown()
+        return code
+
+    async def _server_details_loaded(self) -> None:
+        session = self.connection.session
+        if session is None:
+            raise TimeoutError  # the demo connection failed outright
+        ready = asyncio.Event()
+
+        def check(_value: object = None) -> None:
+            if session.status.system_stats is not None and session.object_info is not None:
+                ready.set()
+
+        unsubscribe = (session.on_status(check), session.on_object_info(check))
+        try:
+            check()
+            await ready.wait()
+        finally:
+            for stop in unsubscribe:
+                stop()
+
+    def request_quit(self) -> None:
+        self.window.close()
+
+    @Slot()
+    def _on_quit_requested(self) -> None:
+        if self._quitting:
+            return
+        session = self.connection.session
+        active = [j for j in session.jobs.jobs() if not j.state.finished] if session else []
+        if active and self.connection.phase is Phase.CONNECTED:
+            self._ask_about_active_jobs(len(active))
+        else:
+            self._begin_quit(cancel_jobs=False)
+
+    def _ask_about_active_jobs(self, count: int) -> None:
+        def answered(choice: QuitChoice) -> None:
+            if choice is not QuitChoice.STAY:
+                self._begin_quit(cancel_jobs=choice is QuitChoice.CANCEL_JOBS)
+
+        ask_about_active_jobs(self.window, count, answered)
+
+    def _begin_quit(self, *, cancel_jobs: bool) -> None:
+        self._quitting = True
+        self.tasks.start(self._quit_after(cancel_jobs), name="quit")
+
+    async def _quit_after(self, cancel_jobs: bool) -> None:
+        session = self.connection.session
+        if cancel_jobs and session is not None:
+            try:
+                async with asyncio.timeout(CANCEL_ON_QUIT_TIMEOUT):
+                    await session.jobs.cancel_all_mine()
+            except Exception as err:  # quitting must not fail because the server is gone
+                log.warning("Could not cancel jobs before quitting: %s", err)
+        self._quit.set()
+
+    async def shutdown(self) -> None:
+        """Save the layout, close panels, the session and the demo server; close the window."""
+        self._quitting = True
+        geometry, state = self.window.save_layout()
+        self.update_settings(
+            dataclasses.replace(self.settings, window_geometry=geometry, window_state=state)
+        )
+        for hook in self.shutdown_hooks:
+            try:
+                await hook()
+            except Exception:
+                log.exception("A shutdown hook failed")
+        await self.connection.close()
+        await self.tasks.shutdown()
+        if self.demo_server is not None:
+            server, self.demo_server = self.demo_server, None
+            await server.stop()
+        self.window.allow_close()
+        self.window.close()
+
+    # ------------------------------------------------------------------ dialogs
+
+    @Slot()
+    def show_connection_dialog(self) -> None:
+        dialog = ConnectionDialog(
+            self.connection,
+            recent=self.settings.recent_servers,
+            options_for=self.settings.options_for,
+            parent=self.window,
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    @Slot()
+    def show_preferences(self) -> None:
+        dialog = PreferencesDialog(self.settings, self.window)
+        dialog.settings_accepted.connect(self.apply_preferences)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    @Slot(object)
+    def apply_preferences(self, settings: Settings) -> None:
+        self.update_settings(settings)
+        self.theme.apply(settings.appearance)
+        if self.options.lang is None:
+            self.translations.apply(settings.language)
+
+    @Slot()
+    def show_about(self) -> None:
+        dialog = AboutDialog(self.connection, self.window)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    @Slot()
+    def open_log_folder(self) -> None:
+        folder = paths.log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import qasync
+
+    options = parse_args(sys.argv[1:] if argv is None else argv)
+    setup_logging()
+    qInstallMessageHandler(qt_message_handler)
+    log.info("ComfyDesk %s starting", __version__)
+    QApplication.setApplicationName("ComfyDesk")
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName("comfydesk")
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setWindowIcon(app_icon())
+    qapp.setQuitOnLastWindowClosed(False)  # the run() coroutine decides when we are done
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    holder: dict[str, Any] = {}
+    reporter = ExceptionReporter(lambda: holder["app"].window if "app" in holder else None)
+    reporter.install()
+    loop.set_exception_handler(reporter.asyncio_handler)
+    try:
+        app = ComfyDeskApp(qapp, options)
+        holder["app"] = app
+        install_sigint(app, app.request_quit)
+        code = loop.run_until_complete(app.run())
+    finally:
+        reporter.close()
+        reporter.uninstall()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        loop.close()
+        asyncio.set_event_loop(None)
+    log.info("ComfyDesk exits with %d", code)
+    return code

@@ -1,0 +1,176 @@
+"""The connection bar at the top of the window: server address, state, and what to do next."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
+
+from desktop.settings import DEFAULT_SERVER_URL, InvalidServerUrl, normalize_server_url
+from desktop.ui.connection import ConnectionRequest, ConnectionViewModel, Phase
+from desktop.ui.i18n import Retranslatable
+
+_DOT_COLOURS = {
+    Phase.IDLE: "#8a8a8a",
+    Phase.CONNECTING: "#d9a400",
+    Phase.CONNECTED: "#2e9e44",
+    Phase.DISCONNECTED: "#d23c3c",
+    Phase.AUTH_REQUIRED: "#e07b00",
+}
+
+
+class ConnectionBar(Retranslatable, QWidget):
+    """Binds to a :class:`ConnectionViewModel`; asks the window for dialogs via signals."""
+
+    settings_requested = Signal()  # open the connection dialog (token, headers, CA file)
+    demo_requested = Signal()  # start the built-in demo server and connect to it
+
+    def __init__(self, vm: ConnectionViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionBar")
+        self._vm = vm
+
+        self.dot = QLabel()
+        self.dot.setFixedSize(12, 12)
+        self.headline = QLabel()
+        self.headline.setObjectName("connectionHeadline")
+        font = self.headline.font()
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.url_box = QComboBox()
+        self.url_box.setObjectName("serverUrl")
+        self.url_box.setEditable(True)
+        self.url_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.url_box.setMinimumContentsLength(24)
+        self.url_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.url_box.lineEdit().returnPressed.connect(self._connect_typed)
+        self.url_box.editTextChanged.connect(self._update_button)
+        self.connect_button = QPushButton()
+        self.connect_button.setObjectName("connectButton")
+        self.connect_button.clicked.connect(self._button_clicked)
+        self.settings_button = QPushButton()
+        self.settings_button.setObjectName("connectionSettingsButton")
+        self.settings_button.clicked.connect(self.settings_requested)
+        self.detail = QLabel()
+        self.detail.setObjectName("connectionDetail")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # may carry server text
+        self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.detail.setMinimumWidth(80)
+        self.countdown = QLabel()
+        self.countdown.setObjectName("reconnectCountdown")
+        self.retry_button = QPushButton()
+        self.retry_button.setObjectName("retryNowButton")
+        self.retry_button.clicked.connect(vm.retry_now)
+        self.token_button = QPushButton()
+        self.token_button.setObjectName("enterTokenButton")
+        self.token_button.clicked.connect(self.settings_requested)
+        self.demo_button = QPushButton()
+        self.demo_button.setObjectName("tryDemoButton")
+        self.demo_button.clicked.connect(self.demo_requested)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(self.dot)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.url_box)
+        layout.addWidget(self.connect_button)
+        layout.addWidget(self.settings_button)
+        layout.addWidget(self.detail, 1)
+        layout.addWidget(self.countdown)
+        layout.addWidget(self.retry_button)
+        layout.addWidget(self.token_button)
+        layout.addWidget(self.demo_button)
+
+        vm.changed.connect(self.refresh)
+        self.retranslate()
+
+    def set_recent_servers(self, urls: list[str] | tuple[str, ...]) -> None:
+        current = self.url_box.currentText()
+        self.url_box.blockSignals(True)
+        self.url_box.clear()
+        self.url_box.addItems(list(urls))
+        self.url_box.setEditText(self._vm.url or current or (urls[0] if urls else ""))
+        self.url_box.blockSignals(False)
+
+    def retranslate(self) -> None:
+        self.url_box.setToolTip(self.tr("Address of the ComfyUI server"))
+        self.url_box.lineEdit().setPlaceholderText(DEFAULT_SERVER_URL)
+        self.settings_button.setText(self.tr("Connection settings…"))
+        self.settings_button.setToolTip(
+            self.tr("Access token, extra headers and certificate for this server")
+        )
+        self.retry_button.setText(self.tr("Retry now"))
+        self.token_button.setText(self.tr("Enter token…"))
+        self.demo_button.setText(self.tr("Try the demo server"))
+        self.demo_button.setToolTip(
+            self.tr("Start a built-in stand-in server that draws placeholder pictures, not AI")
+        )
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        vm = self._vm
+        phase = vm.phase
+        text = vm.describe()
+        self.dot.setStyleSheet(f"background: {_DOT_COLOURS[phase]}; border-radius: 6px;")
+        self.headline.setText(text.headline)
+        # Server details live in the status bar; the bar explains problems and what to do.
+        detail = "" if phase is Phase.CONNECTED else text.detail
+        if text.reason and phase is not Phase.CONNECTED:
+            detail = f"{detail} ({text.reason})"
+        self.detail.setText(detail)
+        self.detail.setToolTip(detail)
+        if vm.url and not self.url_box.lineEdit().hasFocus():
+            self.url_box.setEditText(vm.url)
+        has_session = vm.session is not None
+        self._update_button()
+        seconds = vm.seconds_to_retry()
+        self.countdown.setVisible(seconds is not None)
+        if seconds is not None:
+            self.countdown.setText(self.tr("Reconnecting in {seconds} s").format(seconds=seconds))
+        self.retry_button.setVisible(has_session and phase is Phase.DISCONNECTED)
+        self.token_button.setVisible(phase is Phase.AUTH_REQUIRED)
+        self.demo_button.setVisible(not vm.is_demo and phase in (Phase.IDLE, Phase.DISCONNECTED))
+
+    def _typed_url(self) -> str | None:
+        try:
+            return normalize_server_url(self.url_box.currentText())
+        except InvalidServerUrl:
+            return None
+
+    def _button_disconnects(self) -> bool:
+        typed = self._typed_url()
+        return self._vm.session is not None and typed in (None, self._vm.url)
+
+    @Slot()
+    def _update_button(self) -> None:
+        self.connect_button.setText(
+            self.tr("Disconnect") if self._button_disconnects() else self.tr("Connect")
+        )
+
+    @Slot()
+    def _button_clicked(self) -> None:
+        if self._button_disconnects():
+            self._vm.disconnect()
+        else:
+            self._connect_typed()
+
+    @Slot()
+    def _connect_typed(self) -> None:
+        url = self._typed_url()
+        if url is None:
+            self.detail.setText(
+                self.tr("“{text}” is not a server address like http://127.0.0.1:8188.").format(
+                    text=self.url_box.currentText()
+                )
+            )
+            return
+        self._vm.connect_to(ConnectionRequest(url))

@@ -1,0 +1,282 @@
+"""The connection dialog: address, access token, extra headers and a CA file for one server.
+
+Non-modal (``open()``), so it is safe under qasync; "Connect" hands a
+:class:`ConnectionRequest` to the view-model, which stores the secrets in the keyring.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QCoreApplication, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.secrets import Credentials
+from desktop.settings import InvalidServerUrl, ServerOptions, normalize_server_url
+from desktop.ui.connection import ConnectionRequest, ConnectionViewModel
+from desktop.ui.i18n import QT_TRANSLATE_NOOP, Retranslatable
+
+_FORBIDDEN_HEADERS = {"host", "content-length", "connection", "upgrade", "origin"}
+
+
+class HeaderError(ValueError):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line}")
+        self.line = line
+
+
+def parse_headers(text: str) -> dict[str, str]:
+    """``"Name: value"`` per line -> dict; raises :class:`HeaderError` naming the bad line."""
+    headers: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, sep, value = line.partition(":")
+        name, value = name.strip(), value.strip()
+        if (
+            not sep
+            or not name
+            or any(c.isspace() or ord(c) < 33 or ord(c) > 126 for c in name)
+            or name.lower() in _FORBIDDEN_HEADERS
+            or any(ord(c) < 32 for c in value)
+        ):
+            raise HeaderError(number)
+        headers[name] = value
+    return headers
+
+
+def is_exposed_plain_http(url: str) -> bool:
+    """Plain HTTP to another machine: anyone on the network can read or use it."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme == "http" and host not in ("localhost", "127.0.0.1", "::1")
+
+
+class ConnectionDialog(Retranslatable, QDialog):
+    def __init__(
+        self,
+        vm: ConnectionViewModel,
+        *,
+        recent: tuple[str, ...],
+        options_for: Any,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionDialog")
+        self._vm = vm
+        self._options_for = options_for
+        self._loaded_for = ""
+
+        self.url_box = QComboBox()
+        self.url_box.setEditable(True)
+        self.url_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.url_box.addItems(list(recent))
+        self.url_box.setEditText(vm.url or (recent[0] if recent else ""))
+        self.url_box.currentTextChanged.connect(self._url_changed)
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.show_token = QPushButton()
+        self.show_token.setCheckable(True)
+        self.show_token.toggled.connect(self._toggle_token)
+        self.headers_edit = QPlainTextEdit()
+        self.headers_edit.setTabChangesFocus(True)
+        self.headers_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.ca_edit = QLineEdit()
+        self.ca_browse = QPushButton()
+        self.ca_browse.clicked.connect(self._browse_ca)
+        self.keyring_note = QLabel()
+        self.keyring_note.setWordWrap(True)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("connectionDialogError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #d23c3c;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.connect_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self._connect)
+        self.buttons.rejected.connect(self.reject)
+
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token_edit, 1)
+        token_row.addWidget(self.show_token)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_edit, 1)
+        ca_row.addWidget(self.ca_browse)
+        self.form = QFormLayout()
+        self.form.addRow("", self.url_box)
+        self.form.addRow("", token_row)
+        self.form.addRow("", self.headers_edit)
+        self.form.addRow("", ca_row)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.keyring_note)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        vm.credentials_loaded.connect(self._credentials_loaded)
+        self.retranslate()
+        self._url_changed(self.url_box.currentText())
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Connect to a ComfyUI server"))
+        labels = (
+            self.tr("Server address:"),
+            self.tr("Access token:"),
+            self.tr("Extra headers:"),
+            self.tr("CA certificate:"),
+        )
+        for row, label in enumerate(labels):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and isinstance(item.widget(), QLabel):
+                item.widget().setText(label)
+        self.token_edit.setPlaceholderText(self.tr("Optional; sent as “Authorization: Bearer …”"))
+        self.show_token.setText(self.tr("Show"))
+        self.headers_edit.setPlaceholderText(self.tr("Optional; one “Name: value” per line"))
+        self.ca_edit.setPlaceholderText(self.tr("Optional; a PEM file for a self-signed server"))
+        self.ca_browse.setText(self.tr("Browse…"))
+        self.connect_button.setText(self.tr("Connect"))
+        if self._vm.keyring_available:
+            self.keyring_note.setText(
+                self.tr("The token and headers are kept in the system keyring, not in files.")
+            )
+        else:
+            self.keyring_note.setText(
+                self.tr(
+                    "No system keyring is available: the token is kept only until ComfyDesk "
+                    "quits, and never written to disk."
+                )
+            )
+        self._update_warning()
+
+    def _update_warning(self) -> None:
+        try:
+            url = normalize_server_url(self.url_box.currentText())
+        except InvalidServerUrl:
+            self.warning.clear()
+            return
+        if is_exposed_plain_http(url) and not self.token_edit.text():
+            self.warning.setText(
+                self.tr(
+                    "This server is reached over plain HTTP without a token: anyone on the "
+                    "network can use it and see your prompts."
+                )
+            )
+        else:
+            self.warning.clear()
+
+    @Slot(str)
+    def _url_changed(self, text: str) -> None:
+        self._update_warning()
+        try:
+            url = normalize_server_url(text)
+        except InvalidServerUrl:
+            return
+        if url == self._loaded_for:
+            return
+        self._loaded_for = url
+        self.ca_edit.setText(self._options_for(url).ca_file)
+        self._vm.request_credentials(url)
+
+    @Slot(str, object)
+    def _credentials_loaded(self, url: str, creds: Credentials) -> None:
+        if url != self._loaded_for:
+            return
+        self.token_edit.setText(creds.token)
+        self.headers_edit.setPlainText(
+            "\n".join(f"{name}: {value}" for name, value in creds.headers.items())
+        )
+        self._update_warning()
+
+    @Slot(bool)
+    def _toggle_token(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.token_edit.setEchoMode(mode)
+
+    @Slot()
+    def _browse_ca(self) -> None:
+        dialog = QFileDialog(self, self.tr("Choose a CA certificate"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters(
+            [self.tr("Certificates (*.pem *.crt *.cer)"), self.tr("All files (*)")]
+        )
+        dialog.fileSelected.connect(self.ca_edit.setText)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _validated_request(self) -> ConnectionRequest | None:
+        try:
+            url = normalize_server_url(self.url_box.currentText())
+        except InvalidServerUrl as err:
+            self.error.setText(url_error_text(err))
+            return None
+        try:
+            headers = parse_headers(self.headers_edit.toPlainText())
+        except HeaderError as err:
+            self.error.setText(
+                self.tr("Extra headers, line {line}: write it as “Name: value”.").format(
+                    line=err.line
+                )
+            )
+            return None
+        ca_file = self.ca_edit.text().strip()
+        if ca_file and not Path(ca_file).is_file():
+            self.error.setText(self.tr("The CA certificate file does not exist."))
+            return None
+        token = self.token_edit.text().strip()
+        if any(ord(c) < 33 for c in token):
+            self.error.setText(self.tr("The access token cannot contain spaces or line breaks."))
+            return None
+        return ConnectionRequest(
+            url,
+            credentials=Credentials(token=token, headers=headers),
+            options=ServerOptions(ca_file=ca_file),
+        )
+
+    @Slot()
+    def _connect(self) -> None:
+        request = self._validated_request()
+        if request is None:
+            return
+        self.error.clear()
+        self._vm.connect_to(request)
+        self.accept()
+
+
+_URL_ERRORS = {
+    "empty": QT_TRANSLATE_NOOP(
+        "ConnectionDialog", "Enter the server address, for example http://127.0.0.1:8188."
+    ),
+    "scheme": QT_TRANSLATE_NOOP(
+        "ConnectionDialog", "The address must start with http:// or https://."
+    ),
+    "host": QT_TRANSLATE_NOOP("ConnectionDialog", "The address has no valid host name."),
+    "credentials": QT_TRANSLATE_NOOP(
+        "ConnectionDialog",
+        "Leave user names and passwords out of the address; use the access token field.",
+    ),
+    "query": QT_TRANSLATE_NOOP("ConnectionDialog", "Leave ?… and #… out of the address."),
+    "port": QT_TRANSLATE_NOOP("ConnectionDialog", "The port number is not valid."),
+}
+
+
+def url_error_text(err: InvalidServerUrl) -> str:
+    """The translated sentence for a rejected server address."""
+    source = _URL_ERRORS.get(err.code)
+    return QCoreApplication.translate("ConnectionDialog", source) if source else str(err)

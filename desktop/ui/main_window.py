@@ -1,0 +1,394 @@
+"""The main window: connection bar, four panel slots, menus, drag and drop.
+
+It holds no session and no business logic. Panels are plugged in with
+:meth:`MainWindow.set_panel`; other helpers connect to its signals and actions:
+
+    window.set_panel(Panel.FORM, form_widget)
+    window.open_requested.connect(form_vm.open)         # Path: Open, Open Recent, drop, CLI
+    window.actions.generate.triggered.connect(form_vm.generate)
+    window.actions.generate.setEnabled(True)
+    window.note_workflow_opened(path)                    # after a successful open
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
+
+from desktop.ui.connection import ConnectionViewModel
+from desktop.ui.connection_bar import ConnectionBar
+from desktop.ui.i18n import Retranslatable
+from desktop.ui.panels import EmptyState, Panel, PanelSlot
+from desktop.ui.status import StatusBar
+
+OPENABLE_SUFFIXES = (".json", ".png", ".webp")
+_DOCK_AREAS = {
+    Panel.FORM: Qt.DockWidgetArea.LeftDockWidgetArea,
+    Panel.QUEUE: Qt.DockWidgetArea.RightDockWidgetArea,
+    Panel.GALLERY: Qt.DockWidgetArea.BottomDockWidgetArea,
+}
+
+
+@dataclass(frozen=True)
+class WindowActions:
+    """Menu actions other parts of the UI connect to (generate/interrupt start disabled)."""
+
+    open: QAction
+    save_as: QAction
+    quit: QAction
+    generate: QAction
+    interrupt: QAction
+    full_screen: QAction
+    reset_layout: QAction
+    preferences: QAction
+    connection_settings: QAction
+    open_log_folder: QAction
+    about: QAction
+
+
+def openable_paths(mime: Any) -> list[Path]:
+    if not mime.hasUrls():
+        return []
+    paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in OPENABLE_SUFFIXES]
+
+
+class MainWindow(Retranslatable, QMainWindow):
+    open_requested = Signal(Path)  # a workflow file (.json, or a ComfyUI .png/.webp) to open
+    save_as_requested = Signal(Path)  # File > Save workflow as…: the chosen target path
+    quit_requested = Signal()  # close/quit asked while the app guards closing
+    preferences_requested = Signal()
+    about_requested = Signal()
+    open_log_folder_requested = Signal()
+    workflow_opened = Signal(Path)  # after note_workflow_opened(): remember as recent/last
+
+    def __init__(self, connection: ConnectionViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        self.connection = connection
+        self.pending_open: Path | None = None
+        self._close_guard = False
+        self._closing_allowed = False
+        self._demo = False
+        self._document = ""
+        self._recent: list[Path] = []
+
+        self.connection_bar = ConnectionBar(connection, self)
+        self.connection_toolbar = QToolBar(self)
+        self.connection_toolbar.setObjectName("connectionToolBar")
+        self.connection_toolbar.setMovable(False)
+        self.connection_toolbar.setFloatable(False)
+        self.connection_toolbar.addWidget(self.connection_bar)
+        self.connection_toolbar.toggleViewAction().setVisible(False)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.connection_toolbar)
+        self.status_bar = StatusBar(connection, self)
+        self.setStatusBar(self.status_bar)
+
+        self.actions = self._create_actions()
+        self._slots = self._create_slots()
+        self._docks: dict[Panel, QDockWidget] = {}
+        for name, area in _DOCK_AREAS.items():
+            dock = QDockWidget(self)
+            dock.setObjectName(f"{name.value}Dock")
+            dock.setWidget(self._slots[name])
+            self.addDockWidget(area, dock)
+            self._docks[name] = dock
+        self.setCentralWidget(self._slots[Panel.PREVIEW])
+        self.resizeDocks(
+            [self._docks[Panel.FORM], self._docks[Panel.QUEUE]],
+            [360, 300],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self._docks[Panel.GALLERY]], [220], Qt.Orientation.Vertical)
+        self._default_state = self.saveState()
+        self._create_menus()
+        self.resize(1280, 820)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ public API
+
+    def set_panel(self, name: Panel | str, widget: QWidget | None) -> None:
+        """Put ``widget`` into a slot (form, preview, queue, gallery); ``None`` = empty state."""
+        self._slots[Panel(name)].set_widget(widget)
+
+    def panel(self, name: Panel | str) -> QWidget | None:
+        return self._slots[Panel(name)].widget_
+
+    def dock(self, name: Panel | str) -> QDockWidget | None:
+        """The dock holding a panel (``None`` for the central preview)."""
+        return self._docks.get(Panel(name))
+
+    def empty_state(self, name: Panel | str) -> EmptyState:
+        return self._slots[Panel(name)].empty
+
+    def request_open(self, path: Path) -> None:
+        """Ask whoever opens workflows to open ``path``; kept in ``pending_open`` as well."""
+        self.pending_open = path
+        self.open_requested.emit(path)
+
+    def take_pending_open(self) -> Path | None:
+        """The file asked for before a form was listening (command line, last session)."""
+        path, self.pending_open = self.pending_open, None
+        return path
+
+    def note_workflow_opened(self, path: Path, title: str = "") -> None:
+        """Call after a workflow opened successfully: updates the title and Open Recent."""
+        self.pending_open = None
+        self._document = title or path.name
+        self.set_recent_files([path, *(p for p in self._recent if p != path)])
+        self.workflow_opened.emit(path)
+        self._update_title()
+
+    def set_recent_files(self, paths: list[Path]) -> None:
+        self._recent = list(paths)[:10]
+        self._fill_recent_menu()
+
+    def set_demo_mode(self, demo: bool) -> None:
+        self._demo = demo
+        self._update_title()
+
+    def save_layout(self) -> tuple[str, str]:
+        """(geometry, state) as base64 text for the settings file."""
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        state = bytes(self.saveState().toBase64().data()).decode("ascii")
+        return geometry, state
+
+    def restore_layout(self, geometry: str, state: str) -> None:
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        if state:
+            self.restoreState(QByteArray.fromBase64(state.encode("ascii")))
+
+    def set_close_guard(self, guarded: bool) -> None:
+        """When guarded, closing emits ``quit_requested`` and waits for :meth:`allow_close`."""
+        self._close_guard = guarded
+
+    def allow_close(self) -> None:
+        self._closing_allowed = True
+
+    # ------------------------------------------------------------------ construction
+
+    def _create_actions(self) -> WindowActions:
+        def action(name: str, shortcuts: list[Any] | None = None) -> QAction:
+            act = QAction(self)
+            act.setObjectName(name)
+            if shortcuts:
+                act.setShortcuts(shortcuts)
+            self.addAction(act)  # shortcuts work even when the menu bar is hidden
+            return act
+
+        std = QKeySequence.StandardKey
+        preferences = QKeySequence.keyBindings(std.Preferences) or [QKeySequence("Ctrl+,")]
+        actions = WindowActions(
+            open=action("actionOpen", QKeySequence.keyBindings(std.Open)),
+            save_as=action("actionSaveAs", QKeySequence.keyBindings(std.SaveAs)),
+            quit=action("actionQuit", [QKeySequence("Ctrl+Q")]),
+            generate=action(
+                "actionGenerate", [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
+            ),
+            interrupt=action("actionInterrupt", [QKeySequence("Esc")]),
+            full_screen=action("actionFullScreen", [QKeySequence("F11")]),
+            reset_layout=action("actionResetLayout"),
+            preferences=action("actionPreferences", preferences),
+            connection_settings=action("actionConnectionSettings"),
+            open_log_folder=action("actionOpenLogFolder"),
+            about=action("actionAbout"),
+        )
+        actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
+        actions.preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
+        actions.about.setMenuRole(QAction.MenuRole.AboutRole)
+        actions.generate.setEnabled(False)
+        actions.interrupt.setEnabled(False)
+        actions.full_screen.setCheckable(True)
+        actions.open.triggered.connect(self._choose_workflow)
+        actions.save_as.triggered.connect(self._choose_save_target)
+        actions.quit.triggered.connect(self.close)
+        actions.full_screen.toggled.connect(self._set_full_screen)
+        actions.reset_layout.triggered.connect(self.reset_layout)
+        actions.preferences.triggered.connect(self.preferences_requested)
+        actions.connection_settings.triggered.connect(self.connection_bar.settings_requested)
+        actions.open_log_folder.triggered.connect(self.open_log_folder_requested)
+        actions.about.triggered.connect(self.about_requested)
+        return actions
+
+    def _create_slots(self) -> dict[Panel, PanelSlot]:
+        form_empty = EmptyState(
+            lambda: self.tr("No workflow open"),
+            lambda: self.tr("Open a workflow — or drop a .json or a ComfyUI image here."),
+            lambda: self.tr("Open workflow…"),
+        )
+        assert form_empty.button is not None
+        form_empty.button.clicked.connect(self.actions.open.trigger)
+        empties = {
+            Panel.FORM: form_empty,
+            Panel.PREVIEW: EmptyState(
+                lambda: self.tr("Nothing generated yet"),
+                lambda: self.tr(
+                    "Press Generate (Ctrl+Enter) and the picture appears here as it forms."
+                ),
+            ),
+            Panel.QUEUE: EmptyState(
+                lambda: self.tr("No jobs yet"),
+                lambda: self.tr("Jobs you start appear here with their progress."),
+            ),
+            Panel.GALLERY: EmptyState(
+                lambda: self.tr("The gallery is empty"),
+                lambda: self.tr(
+                    "Every picture you generate is kept here, even when the server is gone."
+                ),
+            ),
+        }
+        return {name: PanelSlot(name, empty, self) for name, empty in empties.items()}
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        a = self.actions
+        self.file_menu = bar.addMenu("")
+        self.file_menu.setObjectName("menuFile")
+        self.file_menu.addAction(a.open)
+        self.recent_menu = QMenu(self)
+        self.recent_menu.setObjectName("menuRecent")
+        self.file_menu.addMenu(self.recent_menu)
+        self.file_menu.addAction(a.save_as)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(a.quit)
+        self.edit_menu = bar.addMenu("")
+        self.edit_menu.setObjectName("menuEdit")
+        self.edit_menu.addAction(a.connection_settings)
+        self.edit_menu.addAction(a.preferences)
+        self.generate_menu = bar.addMenu("")
+        self.generate_menu.setObjectName("menuGenerate")
+        self.generate_menu.addAction(a.generate)
+        self.generate_menu.addAction(a.interrupt)
+        self.view_menu = bar.addMenu("")
+        self.view_menu.setObjectName("menuView")
+        for dock in self._docks.values():
+            self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(a.full_screen)
+        self.view_menu.addAction(a.reset_layout)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.setObjectName("menuHelp")
+        self.help_menu.addAction(a.open_log_folder)
+        self.help_menu.addAction(a.about)
+        self._fill_recent_menu()
+
+    def retranslate(self) -> None:
+        a = self.actions
+        self.file_menu.setTitle(self.tr("&File"))
+        self.recent_menu.setTitle(self.tr("Open &Recent"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.generate_menu.setTitle(self.tr("&Generate"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        a.open.setText(self.tr("&Open Workflow…"))
+        a.save_as.setText(self.tr("Save Workflow &As…"))
+        a.quit.setText(self.tr("&Quit"))
+        a.generate.setText(self.tr("&Generate"))
+        a.generate.setToolTip(self.tr("Queue the workflow with the values in the form"))
+        a.interrupt.setText(self.tr("&Interrupt"))
+        a.interrupt.setToolTip(self.tr("Stop the picture that is being made now"))
+        a.full_screen.setText(self.tr("&Full Screen"))
+        a.reset_layout.setText(self.tr("&Reset Layout"))
+        a.preferences.setText(self.tr("&Preferences…"))
+        a.connection_settings.setText(self.tr("&Connection Settings…"))
+        a.open_log_folder.setText(self.tr("Open &Log Folder"))
+        a.about.setText(self.tr("&About ComfyDesk"))
+        titles = {
+            Panel.FORM: self.tr("Workflow"),
+            Panel.QUEUE: self.tr("Queue"),
+            Panel.GALLERY: self.tr("Gallery"),
+        }
+        for name, dock in self._docks.items():
+            dock.setWindowTitle(titles[name])
+        for slot in self._slots.values():
+            slot.empty.retranslate()
+        self._fill_recent_menu()
+        self._update_title()
+
+    # ------------------------------------------------------------------ behaviour
+
+    def _update_title(self) -> None:
+        parts = [self._document] if self._document else []
+        parts.append(self.tr("ComfyDesk"))
+        title = " — ".join(parts)
+        if self._demo:
+            title = self.tr("{title} [Demo server: placeholder images, not AI]").format(title=title)
+        self.setWindowTitle(title)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self._recent:
+            act = self.recent_menu.addAction(path.name)
+            act.setToolTip(str(path))
+            act.triggered.connect(lambda _=False, p=path: self.request_open(p))
+        if not self._recent:
+            empty = self.recent_menu.addAction(self.tr("No recent workflows"))
+            empty.setEnabled(False)
+
+    @Slot()
+    def _choose_workflow(self) -> None:
+        dialog = QFileDialog(self, self.tr("Open Workflow"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilters(
+            [
+                self.tr("Workflows and ComfyUI images (*.json *.png *.webp)"),
+                self.tr("All files (*)"),
+            ]
+        )
+        if self._recent:
+            dialog.setDirectory(str(self._recent[0].parent))
+        dialog.fileSelected.connect(lambda name: self.request_open(Path(name)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    @Slot()
+    def _choose_save_target(self) -> None:
+        dialog = QFileDialog(self, self.tr("Save Workflow As"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("json")
+        dialog.setNameFilters([self.tr("Workflow (*.json)")])
+        dialog.fileSelected.connect(lambda name: self.save_as_requested.emit(Path(name)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    @Slot(bool)
+    def _set_full_screen(self, on: bool) -> None:
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    @Slot()
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        for dock in self._docks.values():
+            dock.show()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if openable_paths(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = openable_paths(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.request_open(paths[0])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._close_guard and not self._closing_allowed:
+            event.ignore()
+            self.quit_requested.emit()
+            return
+        super().closeEvent(event)

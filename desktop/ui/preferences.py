@@ -1,0 +1,167 @@
+"""Preferences: appearance, language, data folder and server connection defaults."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import paths
+from desktop.settings import InvalidServerUrl, Settings, normalize_server_url
+from desktop.ui.connection_dialog import url_error_text
+from desktop.ui.i18n import Retranslatable
+
+# Language names are shown in their own language so anyone can find theirs.
+_LANGUAGE_AUTONYMS = {"en": "English", "zh_CN": "简体中文"}
+
+
+class PreferencesDialog(Retranslatable, QDialog):
+    """Edits a copy of :class:`Settings`; ``settings_accepted`` carries the new value."""
+
+    settings_accepted = Signal(object)  # Settings
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preferencesDialog")
+        self._settings = settings
+
+        self.appearance = QComboBox()
+        self.appearance.setObjectName("appearanceBox")
+        for value in ("system", "light", "dark"):
+            self.appearance.addItem("", value)
+        self.language = QComboBox()
+        self.language.setObjectName("languageBox")
+        self.language.addItem("", "system")
+        for code, name in _LANGUAGE_AUTONYMS.items():
+            self.language.addItem(name, code)  # i18n: ignore
+        self.language_note = QLabel()
+        self.language_note.setWordWrap(True)
+        self.data_folder = QLineEdit()
+        self.data_folder.setObjectName("dataFolder")
+        self.browse = QPushButton()
+        self.browse.clicked.connect(self._browse)
+        self.use_default = QPushButton()
+        self.use_default.clicked.connect(lambda: self.data_folder.setText(str(paths.data_dir())))
+        self.server_url = QLineEdit()
+        self.server_url.setObjectName("defaultServer")
+        self.connect_on_start = QCheckBox()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #d23c3c;")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+
+        self.look_group = QGroupBox()
+        look = QFormLayout(self.look_group)
+        look.addRow("", self.appearance)
+        look.addRow("", self.language)
+        look.addRow(self.language_note)
+        self.data_group = QGroupBox()
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.data_folder, 1)
+        folder_row.addWidget(self.browse)
+        folder_row.addWidget(self.use_default)
+        data = QFormLayout(self.data_group)
+        data.addRow("", folder_row)
+        self.server_group = QGroupBox()
+        server = QFormLayout(self.server_group)
+        server.addRow("", self.server_url)
+        server.addRow(self.connect_on_start)
+        self._forms = (look, data, server)
+        layout = QVBoxLayout(self)
+        for group in (self.look_group, self.data_group, self.server_group):
+            layout.addWidget(group)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+        self._load(settings)
+        self.retranslate()
+
+    def _load(self, settings: Settings) -> None:
+        self.appearance.setCurrentIndex(max(0, self.appearance.findData(settings.appearance)))
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.data_folder.setText(str(settings.library_folder()))
+        self.server_url.setText(settings.server_url)
+        self.connect_on_start.setChecked(settings.connect_on_start)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Preferences"))
+        self.look_group.setTitle(self.tr("Appearance and language"))
+        self.data_group.setTitle(self.tr("Library"))
+        self.server_group.setTitle(self.tr("Server"))
+        labels = (
+            (self._forms[0], 0, self.tr("Appearance:")),
+            (self._forms[0], 1, self.tr("Language:")),
+            (self._forms[1], 0, self.tr("Data folder:")),
+            (self._forms[2], 0, self.tr("Default server:")),
+        )
+        for form, row, text in labels:
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and isinstance(item.widget(), QLabel):
+                item.widget().setText(text)
+        for index, text in enumerate(
+            (self.tr("Follow the system"), self.tr("Light"), self.tr("Dark"))
+        ):
+            self.appearance.setItemText(index, text)
+        self.language.setItemText(0, self.tr("Follow the system"))
+        self.language_note.setText(self.tr("Open windows switch language right away."))
+        self.data_folder.setToolTip(
+            self.tr("Where generated pictures and the library catalogue are kept")
+        )
+        self.browse.setText(self.tr("Browse…"))
+        self.use_default.setText(self.tr("Use default"))
+        self.connect_on_start.setText(self.tr("Connect to the last server when ComfyDesk starts"))
+
+    @Slot()
+    def _browse(self) -> None:
+        dialog = QFileDialog(self, self.tr("Choose the data folder"), self.data_folder.text())
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(self.data_folder.setText)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def result_settings(self) -> Settings | None:
+        """The edited settings, or ``None`` (with an error shown) when something is invalid."""
+        try:
+            url = normalize_server_url(self.server_url.text())
+        except InvalidServerUrl as err:
+            self.error.setText(url_error_text(err))
+            return None
+        folder = self.data_folder.text().strip()
+        if folder and folder == str(paths.data_dir()):
+            folder = ""  # the default follows the platform, not a frozen path
+        return dataclasses.replace(
+            self._settings,
+            appearance=self.appearance.currentData(),
+            language=self.language.currentData(),
+            data_folder=folder,
+            server_url=url,
+            connect_on_start=self.connect_on_start.isChecked(),
+        )
+
+    @Slot()
+    def _accept(self) -> None:
+        settings = self.result_settings()
+        if settings is None:
+            return
+        self.settings_accepted.emit(settings)
+        self.accept()

@@ -1,0 +1,1305 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About ComfyDesk</source>
+        <translation>关于 ComfyDesk</translation>
+    </message>
+    <message>
+        <source>ComfyDesk turns a ComfyUI server into a simple form: open a workflow, press Generate, and keep every picture.</source>
+        <translation>ComfyDesk 把 ComfyUI 服务器变成一张简洁的表单：打开工作流，点击“生成”，每张图片都会妥善保存。</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Server: ComfyUI {version}</source>
+        <translation>服务器：ComfyUI {version}</translation>
+    </message>
+    <message>
+        <source>(the built-in demo server: placeholder images, not AI)</source>
+        <translation>（内置演示服务器：生成的是占位图片，并非 AI 作品）</translation>
+    </message>
+</context>
+<context>
+    <name>ComfyDeskApp</name>
+    <message>
+        <source>Settings could not be saved: {error}</source>
+        <translation>无法保存设置：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>CompareWindow</name>
+    <message>
+        <source>Compare Pictures</source>
+        <translation>比较图片</translation>
+    </message>
+    <message>
+        <source>Side by side</source>
+        <translation>并排</translation>
+    </message>
+    <message>
+        <source>Slider</source>
+        <translation>滑块</translation>
+    </message>
+    <message>
+        <source>Left (A)</source>
+        <translation>左侧 (A)</translation>
+    </message>
+    <message>
+        <source>Right (B)</source>
+        <translation>右侧 (B)</translation>
+    </message>
+</context>
+<context>
+    <name>Connection</name>
+    <message>
+        <source>ComfyUI {version}</source>
+        <translation>ComfyUI {version}</translation>
+    </message>
+    <message>
+        <source>VRAM {free} of {total} GB free</source>
+        <translation>显存可用 {free} / {total} GB</translation>
+    </message>
+    <message>
+        <source>Queue: {count}</source>
+        <translation>队列：{count}</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Contacting ComfyUI at {url}…</source>
+        <translation>正在联系位于 {url} 的 ComfyUI…</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Authentication needed</source>
+        <translation>需要身份验证</translation>
+    </message>
+    <message>
+        <source>The server at {url} asks for an access token. Enter it in Connection settings.</source>
+        <translation>位于 {url} 的服务器需要访问令牌，请在“连接设置”中填写。</translation>
+    </message>
+    <message>
+        <source>Disconnected</source>
+        <translation>已断开连接</translation>
+    </message>
+    <message>
+        <source>ComfyUI is not running at {url} — start it, check the address, or try the demo server.</source>
+        <translation>{url} 上没有运行 ComfyUI——请启动它、检查地址，或者试试演示服务器。</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Connect to a ComfyUI server to start generating.</source>
+        <translation>连接到 ComfyUI 服务器即可开始生成。</translation>
+    </message>
+    <message>
+        <source>No system keyring is available, so the access token is kept only until ComfyDesk quits.</source>
+        <translation>系统没有可用的密钥环，访问令牌只会保留到 ComfyDesk 退出为止。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionBar</name>
+    <message>
+        <source>Address of the ComfyUI server</source>
+        <translation>ComfyUI 服务器地址</translation>
+    </message>
+    <message>
+        <source>Connection settings…</source>
+        <translation>连接设置…</translation>
+    </message>
+    <message>
+        <source>Access token, extra headers and certificate for this server</source>
+        <translation>此服务器的访问令牌、附加请求头和证书</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>立即重试</translation>
+    </message>
+    <message>
+        <source>Enter token…</source>
+        <translation>输入令牌…</translation>
+    </message>
+    <message>
+        <source>Try the demo server</source>
+        <translation>试用演示服务器</translation>
+    </message>
+    <message>
+        <source>Start a built-in stand-in server that draws placeholder pictures, not AI</source>
+        <translation>启动内置的模拟服务器，它只绘制占位图片，不运行 AI</translation>
+    </message>
+    <message>
+        <source>Reconnecting in {seconds} s</source>
+        <translation>{seconds} 秒后重新连接</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a server address like http://127.0.0.1:8188.</source>
+        <translation>“{text}”不是有效的服务器地址，格式应类似 http://127.0.0.1:8188。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionDialog</name>
+    <message>
+        <source>Connect to a ComfyUI server</source>
+        <translation>连接服务器</translation>
+    </message>
+    <message>
+        <source>Server address:</source>
+        <translation>服务器地址：</translation>
+    </message>
+    <message>
+        <source>Access token:</source>
+        <translation>访问令牌：</translation>
+    </message>
+    <message>
+        <source>Extra headers:</source>
+        <translation>附加请求头：</translation>
+    </message>
+    <message>
+        <source>CA certificate:</source>
+        <translation>CA 证书：</translation>
+    </message>
+    <message>
+        <source>Optional; sent as “Authorization: Bearer …”</source>
+        <translation>可选；以“Authorization: Bearer …”形式发送</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Optional; one “Name: value” per line</source>
+        <translation>可选；每行一个“名称: 值”</translation>
+    </message>
+    <message>
+        <source>Optional; a PEM file for a self-signed server</source>
+        <translation>可选；用于自签名服务器的 PEM 文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>The token and headers are kept in the system keyring, not in files.</source>
+        <translation>令牌和请求头保存在系统密钥环中，不会写入文件。</translation>
+    </message>
+    <message>
+        <source>No system keyring is available: the token is kept only until ComfyDesk quits, and never written to disk.</source>
+        <translation>系统没有可用的密钥环：令牌只保留到 ComfyDesk 退出为止，绝不会写入磁盘。</translation>
+    </message>
+    <message>
+        <source>This server is reached over plain HTTP without a token: anyone on the network can use it and see your prompts.</source>
+        <translation>此服务器通过未加密的 HTTP 访问且未设置令牌：网络上的任何人都能使用它，并看到你的提示词。</translation>
+    </message>
+    <message>
+        <source>Choose a CA certificate</source>
+        <translation>选择 CA 证书</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation>证书 (*.pem *.crt *.cer)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Extra headers, line {line}: write it as “Name: value”.</source>
+        <translation>附加请求头第 {line} 行：请写成“名称: 值”的形式。</translation>
+    </message>
+    <message>
+        <source>The CA certificate file does not exist.</source>
+        <translation>CA 证书文件不存在。</translation>
+    </message>
+    <message>
+        <source>The access token cannot contain spaces or line breaks.</source>
+        <translation>访问令牌不能包含空格或换行。</translation>
+    </message>
+    <message>
+        <source>Enter the server address, for example http://127.0.0.1:8188.</source>
+        <translation>请输入服务器地址，例如 http://127.0.0.1:8188。</translation>
+    </message>
+    <message>
+        <source>The address must start with http:// or https://.</source>
+        <translation>地址必须以 http:// 或 https:// 开头。</translation>
+    </message>
+    <message>
+        <source>The address has no valid host name.</source>
+        <translation>地址中没有有效的主机名。</translation>
+    </message>
+    <message>
+        <source>Leave user names and passwords out of the address; use the access token field.</source>
+        <translation>请不要把用户名和密码写进地址，改用“访问令牌”一栏。</translation>
+    </message>
+    <message>
+        <source>Leave ?… and #… out of the address.</source>
+        <translation>地址中不要包含 ?… 和 #… 部分。</translation>
+    </message>
+    <message>
+        <source>The port number is not valid.</source>
+        <translation>端口号无效。</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation>出错了</translation>
+    </message>
+    <message>
+        <source>Copy details</source>
+        <translation>复制详细信息</translation>
+    </message>
+    <message>
+        <source>ComfyDesk ran into {count} unexpected problems. It keeps running; your work is safe.</source>
+        <translation>ComfyDesk 遇到了 {count} 个意外问题。程序仍在运行，你的工作不会丢失。</translation>
+    </message>
+    <message>
+        <source>ComfyDesk ran into an unexpected problem. It keeps running; your work is safe.</source>
+        <translation>ComfyDesk 遇到了一个意外问题。程序仍在运行，你的工作不会丢失。</translation>
+    </message>
+</context>
+<context>
+    <name>FormErrors</name>
+    <message>
+        <source>“{value}” is not available on the server.</source>
+        <translation>服务器上没有“{value}”。</translation>
+    </message>
+    <message>
+        <source>Must be at most {limit}.</source>
+        <translation>不能大于 {limit}。</translation>
+    </message>
+    <message>
+        <source>Must be at least {limit}.</source>
+        <translation>不能小于 {limit}。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not a valid value here.</source>
+        <translation>“{value}”不是有效的值。</translation>
+    </message>
+    <message>
+        <source>A value is required.</source>
+        <translation>必须填写此项。</translation>
+    </message>
+    <message>
+        <source>The connection into this input is broken; re-open the workflow in ComfyUI.</source>
+        <translation>此输入的连线已断开，请在 ComfyUI 中重新打开该工作流。</translation>
+    </message>
+    <message>
+        <source>The server refused this value.</source>
+        <translation>服务器拒绝了此值。</translation>
+    </message>
+    <message>
+        <source>A node</source>
+        <translation>某个节点</translation>
+    </message>
+    <message>
+        <source>{node}: the server refused this node.</source>
+        <translation>{node}：服务器拒绝了此节点。</translation>
+    </message>
+    <message>
+        <source>This workflow has no output node (such as Save Image), so nothing would run.</source>
+        <translation>此工作流没有输出节点（例如“保存图像”），因此不会运行任何内容。</translation>
+    </message>
+    <message>
+        <source>The server refused the workflow.</source>
+        <translation>服务器拒绝了此工作流。</translation>
+    </message>
+</context>
+<context>
+    <name>FormModel</name>
+    <message>
+        <source>“{value}” is not available on this server.</source>
+        <translation>此服务器上没有“{value}”。</translation>
+    </message>
+    <message>
+        <source>The image “{name}” is not on the server — upload it or choose another.</source>
+        <translation>服务器上没有图像“{name}”——请上传它或选择其他图像。</translation>
+    </message>
+    <message>
+        <source>No workflow is open.</source>
+        <translation>尚未打开工作流。</translation>
+    </message>
+    <message>
+        <source>This workflow needs the custom nodes {names} — install them on the server.</source>
+        <translation>此工作流需要自定义节点 {names}——请在服务器上安装它们。</translation>
+    </message>
+</context>
+<context>
+    <name>FormSection</name>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+</context>
+<context>
+    <name>FormView</name>
+    <message>
+        <source>Reset all</source>
+        <translation>全部重置</translation>
+    </message>
+    <message>
+        <source>Put every value back to the workflow&apos;s own</source>
+        <translation>把所有值恢复为工作流中的原始值</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Save the workflow with these values (API format)</source>
+        <translation>用这些值保存工作流（API 格式）</translation>
+    </message>
+    <message>
+        <source>Open a workflow to see its settings here.</source>
+        <translation>打开一个工作流，即可在这里看到它的设置。</translation>
+    </message>
+    <message>
+        <source>Positive prompt</source>
+        <translation>正向提示词</translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation>反向提示词</translation>
+    </message>
+    <message>
+        <source>Uploading…</source>
+        <translation>正在上传…</translation>
+    </message>
+    <message>
+        <source>Save workflow as</source>
+        <translation>工作流另存为</translation>
+    </message>
+    <message>
+        <source>Workflow (API format) (*.json)</source>
+        <translation>工作流（API 格式）(*.json)</translation>
+    </message>
+    <message>
+        <source>Could not save {file}: {reason}</source>
+        <translation>无法保存 {file}：{reason}</translation>
+    </message>
+    <message>
+        <source>Saved {file}</source>
+        <translation>已保存 {file}</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryController</name>
+    <message>
+        <source>Delete Pictures</source>
+        <translation>删除图片</translation>
+    </message>
+    <message>
+        <source>Move {count} picture(s) to the trash?</source>
+        <translation>要把这 {count} 张图片移到回收站吗？</translation>
+    </message>
+    <message>
+        <source>Move this picture to the trash?</source>
+        <translation>要把这张图片移到回收站吗？</translation>
+    </message>
+    <message>
+        <source>They are removed from the library as well.</source>
+        <translation>它们也会从作品库中移除。</translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <source>Some pictures could not be deleted: {reasons}</source>
+        <translation>部分图片无法删除：{reasons}</translation>
+    </message>
+    <message>
+        <source>No trash is available here: {count} file(s) were deleted for good.</source>
+        <translation>此处没有可用的回收站：{count} 个文件已被永久删除。</translation>
+    </message>
+    <message>
+        <source>Moved {count} picture(s) to the trash.</source>
+        <translation>已将 {count} 张图片移到回收站。</translation>
+    </message>
+    <message>
+        <source>Export finished with problems: {error}</source>
+        <translation>导出已完成，但出现问题：{error}</translation>
+    </message>
+    <message>
+        <source>Exported {count} picture(s) to {folder}.</source>
+        <translation>已将 {count} 张图片导出到 {folder}。</translation>
+    </message>
+    <message>
+        <source>Kept {count} picture(s) in the library.</source>
+        <translation>已将 {count} 张图片保存到作品库。</translation>
+    </message>
+    <message>
+        <source>Checking the library…</source>
+        <translation>正在检查作品库…</translation>
+    </message>
+    <message>
+        <source>The library is in order.</source>
+        <translation>作品库一切正常。</translation>
+    </message>
+    <message>
+        <source>Library checked: {missing} missing file(s) removed, {found} file(s) added back.</source>
+        <translation>作品库检查完毕：移除了 {missing} 个缺失文件的记录，重新收录了 {found} 个文件。</translation>
+    </message>
+    <message>
+        <source>The library is not open.</source>
+        <translation>作品库尚未打开。</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryParams</name>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation>反向提示词</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>CFG</source>
+        <translation>CFG</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>采样器</translation>
+    </message>
+    <message>
+        <source>Scheduler</source>
+        <translation>调度器</translation>
+    </message>
+    <message>
+        <source>Denoise</source>
+        <translation>降噪</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryView</name>
+    <message>
+        <source>Library</source>
+        <translation>作品库</translation>
+    </message>
+    <message>
+        <source>Server history</source>
+        <translation>服务器历史</translation>
+    </message>
+    <message>
+        <source>Search prompts, models and file names</source>
+        <translation>搜索提示词、模型和文件名</translation>
+    </message>
+    <message>
+        <source>Starred</source>
+        <translation>已加星标</translation>
+    </message>
+    <message>
+        <source>Show only starred pictures</source>
+        <translation>只显示加了星标的图片</translation>
+    </message>
+    <message>
+        <source>Star</source>
+        <translation>星标</translation>
+    </message>
+    <message>
+        <source>Star or unstar the selected pictures (S)</source>
+        <translation>为所选图片添加或取消星标 (S)</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保留</translation>
+    </message>
+    <message>
+        <source>Copy the selected pictures into the library</source>
+        <translation>把所选图片复制到作品库</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Move the selected pictures to the trash</source>
+        <translation>把所选图片移到回收站</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Copy the selected pictures to a folder</source>
+        <translation>把所选图片复制到文件夹</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Compare two selected pictures</source>
+        <translation>比较所选的两张图片</translation>
+    </message>
+    <message>
+        <source>Check Library</source>
+        <translation>检查作品库</translation>
+    </message>
+    <message>
+        <source>Find missing files and files the catalogue does not know</source>
+        <translation>查找缺失的文件，以及目录中没有记录的文件</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Reload the list (F5)</source>
+        <translation>重新加载列表 (F5)</translation>
+    </message>
+    <message>
+        <source>{count}+ pictures</source>
+        <translation>{count}+ 张图片</translation>
+    </message>
+    <message>
+        <source>{count} pictures</source>
+        <translation>{count} 张图片</translation>
+    </message>
+    <message>
+        <source>Export Pictures To</source>
+        <translation>将图片导出到</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+</context>
+<context>
+    <name>ImageInput</name>
+    <message>
+        <source>Drop an image here, or paste one with Ctrl+V</source>
+        <translation>把图片拖到这里，或按 Ctrl+V 粘贴</translation>
+    </message>
+    <message>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>No preview</source>
+        <translation>无预览</translation>
+    </message>
+    <message>
+        <source>Choose an image</source>
+        <translation>选择图片</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>Picture</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适合窗口</translation>
+    </message>
+    <message>
+        <source>100 %</source>
+        <translation>100 %</translation>
+    </message>
+    <message>
+        <source>Zoom In</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom Out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上一张</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一张</translation>
+    </message>
+    <message>
+        <source>Star</source>
+        <translation>星标</translation>
+    </message>
+    <message>
+        <source>Keep in Library</source>
+        <translation>保存到作品库</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Reuse Parameters</source>
+        <translation>复用参数</translation>
+    </message>
+    <message>
+        <source>Reuse Seed</source>
+        <translation>复用种子</translation>
+    </message>
+    <message>
+        <source>Copy Image</source>
+        <translation>复制图片</translation>
+    </message>
+    <message>
+        <source>Copy Prompt</source>
+        <translation>复制提示词</translation>
+    </message>
+    <message>
+        <source>Save As…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Open Containing Folder</source>
+        <translation>打开所在文件夹</translation>
+    </message>
+    <message>
+        <source>Drag the picture from here into another app</source>
+        <translation>从这里把图片拖到其他应用中</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>This picture carries no workflow to reuse.</source>
+        <translation>这张图片中没有可复用的工作流。</translation>
+    </message>
+    <message>
+        <source>Save Picture As</source>
+        <translation>图片另存为</translation>
+    </message>
+    <message>
+        <source>Saved to {path}</source>
+        <translation>已保存到 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>JobDetails</name>
+    <message>
+        <source>Stop this job; other people&apos;s jobs are not touched</source>
+        <translation>停止此任务；不会影响其他人的任务</translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation>再次运行</translation>
+    </message>
+    <message>
+        <source>Queue the same prompt again, with the same seeds</source>
+        <translation>用相同的种子把同一提示再次加入队列</translation>
+    </message>
+    <message>
+        <source>Show parameters</source>
+        <translation>显示参数</translation>
+    </message>
+    <message>
+        <source>Load into form</source>
+        <translation>载入表单</translation>
+    </message>
+    <message>
+        <source>Put this job&apos;s parameters into the form</source>
+        <translation>把此任务的参数填入表单</translation>
+    </message>
+    <message>
+        <source>Technical details</source>
+        <translation>技术细节</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>JobNotifier</name>
+    <message>
+        <source>{title}: {count} image(s) in {time}</source>
+        <translation>{title}：{time} 内生成了 {count} 张图片</translation>
+    </message>
+    <message>
+        <source>{title}: {count} image(s)</source>
+        <translation>{title}：{count} 张图片</translation>
+    </message>
+    <message>
+        <source>Your image is ready</source>
+        <translation>你的图片已生成</translation>
+    </message>
+    <message>
+        <source>A job failed</source>
+        <translation>有任务失败了</translation>
+    </message>
+    <message>
+        <source>A job was lost</source>
+        <translation>有任务丢失了</translation>
+    </message>
+    <message>
+        <source>{percent}% — {count} job(s) left</source>
+        <translation>{percent}%——还剩 {count} 个任务</translation>
+    </message>
+</context>
+<context>
+    <name>JobText</name>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>Queued — next</source>
+        <translation>排队中——下一个</translation>
+    </message>
+    <message>
+        <source>Queued — {ahead} ahead</source>
+        <translation>排队中——前面还有 {ahead} 个</translation>
+    </message>
+    <message>
+        <source>Step {step}/{steps}</source>
+        <translation>第 {step}/{steps} 步</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Lost</source>
+        <translation>已丢失</translation>
+    </message>
+    <message>
+        <source>Not accepted by the server</source>
+        <translation>服务器未接受</translation>
+    </message>
+    <message>
+        <source>took {time}</source>
+        <translation>用时 {time}</translation>
+    </message>
+    <message>
+        <source>{time} elapsed</source>
+        <translation>已用 {time}</translation>
+    </message>
+    <message>
+        <source>about {time} left</source>
+        <translation>大约还剩 {time}</translation>
+    </message>
+    <message>
+        <source>{node}: {message}</source>
+        <translation>{node}：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>JobsViewModel</name>
+    <message>
+        <source>Could not run the job again: {reason}</source>
+        <translation>无法再次运行该任务：{reason}</translation>
+    </message>
+    <message>
+        <source>Could not cancel your jobs: {reason}</source>
+        <translation>无法取消你的任务：{reason}</translation>
+    </message>
+    <message>
+        <source>Could not stop the job: {reason}</source>
+        <translation>无法停止该任务：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>No workflow open</source>
+        <translation>尚未打开工作流</translation>
+    </message>
+    <message>
+        <source>Open a workflow — or drop a .json or a ComfyUI image here.</source>
+        <translation>打开一个工作流，或者把 .json 文件或 ComfyUI 生成的图片拖到这里。</translation>
+    </message>
+    <message>
+        <source>Open workflow…</source>
+        <translation>打开工作流…</translation>
+    </message>
+    <message>
+        <source>Nothing generated yet</source>
+        <translation>还没有生成内容</translation>
+    </message>
+    <message>
+        <source>Press Generate (Ctrl+Enter) and the picture appears here as it forms.</source>
+        <translation>点击“生成”（Ctrl+Enter），图片会在这里逐步成形。</translation>
+    </message>
+    <message>
+        <source>No jobs yet</source>
+        <translation>暂无任务</translation>
+    </message>
+    <message>
+        <source>Jobs you start appear here with their progress.</source>
+        <translation>你启动的任务及其进度会显示在这里。</translation>
+    </message>
+    <message>
+        <source>The gallery is empty</source>
+        <translation>图库是空的</translation>
+    </message>
+    <message>
+        <source>Every picture you generate is kept here, even when the server is gone.</source>
+        <translation>你生成的每张图片都保存在这里，即使服务器不在线也能查看。</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Open Workflow…</source>
+        <translation>打开工作流(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Save Workflow &amp;As…</source>
+        <translation>工作流另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Queue the workflow with the values in the form</source>
+        <translation>按表单中的参数把工作流加入队列</translation>
+    </message>
+    <message>
+        <source>&amp;Interrupt</source>
+        <translation>中断(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Stop the picture that is being made now</source>
+        <translation>停止当前正在生成的图片</translation>
+    </message>
+    <message>
+        <source>&amp;Full Screen</source>
+        <translation>全屏(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset Layout</source>
+        <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>首选项(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Connection Settings…</source>
+        <translation>连接设置(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Log Folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About ComfyDesk</source>
+        <translation>关于 ComfyDesk(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation>工作流</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>Gallery</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <source>ComfyDesk</source>
+        <translation>ComfyDesk</translation>
+    </message>
+    <message>
+        <source>{title} [Demo server: placeholder images, not AI]</source>
+        <translation>{title} [演示服务器：占位图片，并非 AI 生成]</translation>
+    </message>
+    <message>
+        <source>No recent workflows</source>
+        <translation>没有最近打开的工作流</translation>
+    </message>
+    <message>
+        <source>Open Workflow</source>
+        <translation>打开工作流</translation>
+    </message>
+    <message>
+        <source>Workflows and ComfyUI images (*.json *.png *.webp)</source>
+        <translation>工作流和 ComfyUI 图片 (*.json *.png *.webp)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Save Workflow As</source>
+        <translation>工作流另存为</translation>
+    </message>
+    <message>
+        <source>Workflow (*.json)</source>
+        <translation>工作流 (*.json)</translation>
+    </message>
+</context>
+<context>
+    <name>ParamRow</name>
+    <message>
+        <source>Reset to workflow value</source>
+        <translation>恢复为工作流中的值</translation>
+    </message>
+    <message>
+        <source>Use “{choice}”</source>
+        <translation>使用“{choice}”</translation>
+    </message>
+</context>
+<context>
+    <name>ParametersDialog</name>
+    <message>
+        <source>Parameters of {title}</source>
+        <translation>{title} 的参数</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>Appearance and language</source>
+        <translation>外观与语言</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>作品库</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>Appearance:</source>
+        <translation>外观：</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>数据文件夹：</translation>
+    </message>
+    <message>
+        <source>Default server:</source>
+        <translation>默认服务器：</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Open windows switch language right away.</source>
+        <translation>已打开的窗口会立即切换语言。</translation>
+    </message>
+    <message>
+        <source>Where generated pictures and the library catalogue are kept</source>
+        <translation>生成的图片和作品库目录的保存位置</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Use default</source>
+        <translation>使用默认位置</translation>
+    </message>
+    <message>
+        <source>Connect to the last server when ComfyDesk starts</source>
+        <translation>启动 ComfyDesk 时连接上次使用的服务器</translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation>选择数据文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewView</name>
+    <message>
+        <source>Nothing generated yet</source>
+        <translation>还没有生成内容</translation>
+    </message>
+    <message>
+        <source>Press Generate: the picture forms here step by step.</source>
+        <translation>点击“生成”：图片会在这里逐步成形。</translation>
+    </message>
+    <message>
+        <source>This server sends no live previews. To watch the picture form, start ComfyUI with {flag}.</source>
+        <translation>此服务器不发送实时预览。如想观看图片逐步成形，请使用 {flag} 启动 ComfyUI。</translation>
+    </message>
+    <message>
+        <source>Every image of this job; click one to show it</source>
+        <translation>此任务的全部图片；点击某张即可查看</translation>
+    </message>
+</context>
+<context>
+    <name>QueueDelegate</name>
+    <message>
+        <source>Another client&apos;s job</source>
+        <translation>其他客户端的任务</translation>
+    </message>
+    <message>
+        <source>Running on the server</source>
+        <translation>正在服务器上运行</translation>
+    </message>
+    <message>
+        <source>Waiting on the server</source>
+        <translation>正在服务器上等待</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message>
+        <source>Cancel all mine</source>
+        <translation>取消我的全部任务</translation>
+    </message>
+    <message>
+        <source>Stop every job you started; others&apos; jobs stay</source>
+        <translation>停止你启动的所有任务；其他人的任务不受影响</translation>
+    </message>
+    <message>
+        <source>Job queue</source>
+        <translation>任务队列</translation>
+    </message>
+    <message>
+        <source>Mine: {running} running, {waiting} waiting</source>
+        <translation>我的任务：{running} 个运行中，{waiting} 个等待中</translation>
+    </message>
+    <message>
+        <source>others: {count}</source>
+        <translation>其他：{count}</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation>再次运行</translation>
+    </message>
+    <message>
+        <source>Show parameters</source>
+        <translation>显示参数</translation>
+    </message>
+    <message>
+        <source>Load into form</source>
+        <translation>载入表单</translation>
+    </message>
+</context>
+<context>
+    <name>QuitPrompt</name>
+    <message>
+        <source>Quit ComfyDesk</source>
+        <translation>退出 ComfyDesk</translation>
+    </message>
+    <message>
+        <source>{count} of your jobs are still queued or running.</source>
+        <translation>你还有 {count} 个任务正在排队或运行。</translation>
+    </message>
+    <message>
+        <source>They can keep running on the server; ComfyDesk collects the pictures the next time you connect.</source>
+        <translation>这些任务可以在服务器上继续运行；下次连接时，ComfyDesk 会自动取回生成的图片。</translation>
+    </message>
+    <message>
+        <source>Leave Running and Quit</source>
+        <translation>保持运行并退出</translation>
+    </message>
+    <message>
+        <source>Cancel Jobs and Quit</source>
+        <translation>取消任务并退出</translation>
+    </message>
+</context>
+<context>
+    <name>SeedEdit</name>
+    <message>
+        <source>Fixed</source>
+        <translation>固定</translation>
+    </message>
+    <message>
+        <source>Increment</source>
+        <translation>递增</translation>
+    </message>
+    <message>
+        <source>Decrement</source>
+        <translation>递减</translation>
+    </message>
+    <message>
+        <source>Randomize</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Keep this seed after each run</source>
+        <translation>每次运行后保持此种子不变</translation>
+    </message>
+    <message>
+        <source>Add one after each run</source>
+        <translation>每次运行后加一</translation>
+    </message>
+    <message>
+        <source>Subtract one after each run</source>
+        <translation>每次运行后减一</translation>
+    </message>
+    <message>
+        <source>Pick a new random seed after each run</source>
+        <translation>每次运行后随机选取新种子</translation>
+    </message>
+    <message>
+        <source>What happens to the seed after each run</source>
+        <translation>每次运行后种子如何变化</translation>
+    </message>
+    <message>
+        <source>New random seed</source>
+        <translation>新的随机种子</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>Demo server — pictures are placeholders, not AI</source>
+        <translation>演示服务器——图片为占位图，并非 AI 生成</translation>
+    </message>
+    <message>
+        <source>You are connected to ComfyDesk&apos;s built-in demo server. It draws placeholder images so you can try the app; no AI model runs.</source>
+        <translation>你已连接到 ComfyDesk 内置的演示服务器。它只绘制占位图片，方便你试用本程序，不会运行任何 AI 模型。</translation>
+    </message>
+    <message>
+        <source>{state} — reconnecting in {seconds} s</source>
+        <translation>{state}——{seconds} 秒后重新连接</translation>
+    </message>
+</context>
+<context>
+    <name>UploadController</name>
+    <message>
+        <source>it is larger than 512 MB</source>
+        <translation>文件超过 512 MB</translation>
+    </message>
+    <message>
+        <source>Could not read {file}: {reason}</source>
+        <translation>无法读取 {file}：{reason}</translation>
+    </message>
+    <message>
+        <source>Connect to a server to upload images.</source>
+        <translation>请先连接服务器再上传图片。</translation>
+    </message>
+    <message>
+        <source>Upload failed: {reason}</source>
+        <translation>上传失败：{reason}</translation>
+    </message>
+</context>
+</TS>
