@@ -42,8 +42,24 @@ class Picture:
         )
 
 
+# Pillow's built-in font has no CJK glyphs; prompts in Chinese or Japanese would show as boxes.
+_CJK_FONTS = (
+    "NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "msyh.ttc",  # Windows: Microsoft YaHei
+    "/System/Library/Fonts/PingFang.ttc",
+)
+
+
 @lru_cache(maxsize=32)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(size: int, wide: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if wide:
+        for name in _CJK_FONTS:
+            try:
+                return ImageFont.truetype(name, max(6, size))
+            except OSError:
+                continue
     return ImageFont.load_default(size=max(6, size))
 
 
@@ -101,7 +117,8 @@ def _label(image: Image.Image, picture: Picture) -> None:
         stroke_width=stroke,
         stroke_fill=shadow,
     )
-    small = _font(max(6, min(width, height) // 16))
+    wide = any(ord(ch) > 0x2FFF for ch in picture.text)
+    small = _font(max(6, min(width, height) // 16), wide)
     lines = textwrap.wrap(picture.text, width=max(8, width // max(1, small.size // 2 + 1)))[:2]
     lines.append(f"placeholder · seed {picture.seed}")
     y = height * 0.62
