@@ -7,11 +7,12 @@ settings, the connection and the main window; panels plug in through :data:`PANE
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from desktop.demo import DemoServer
     from desktop.jobs.session import ServerSession
     from desktop.jobs.sinks import ResultSink
+    from desktop.ui.jobs_model import JobsViewModel
 
 log = logging.getLogger("comfydesk.app")
 
@@ -65,6 +67,9 @@ class AppContext:
         self.connection: ConnectionViewModel = app.connection
         # The library helper sets this; sessions created afterwards store results there.
         self.result_sink: ResultSink | None = None
+        # The jobs view-model shared by the preview, the queue and the workspace.
+        self.jobs: JobsViewModel | None = None
+        self._late_hooks = False
 
     @property
     def settings(self) -> Settings:
@@ -73,14 +78,30 @@ class AppContext:
     def update_settings(self, settings: Settings) -> None:
         self._app.update_settings(settings)
 
-    def add_shutdown_hook(self, hook: Callable[[], Awaitable[None]]) -> None:
-        """``await hook()`` runs at quit, before the session closes (cancel your tasks there)."""
-        self._app.shutdown_hooks.append(hook)
+    def add_shutdown_hook(
+        self, hook: Callable[[], Awaitable[None]], *, after_session: bool = False
+    ) -> None:
+        """``await hook()`` runs at quit, before the session closes (cancel your tasks there);
+        with ``after_session`` once it has closed (close stores that its jobs write into)."""
+        if after_session or self._late_hooks:
+            self._app.late_shutdown_hooks.append(hook)
+        else:
+            self._app.shutdown_hooks.append(hook)
+
+    @contextlib.contextmanager
+    def shutdown_hooks_after_session(self) -> Iterator[None]:
+        """Hooks added inside this block run after the session closed (for an installer that
+        registers its own hook)."""
+        self._late_hooks = True
+        try:
+            yield
+        finally:
+            self._late_hooks = False
 
 
 PanelInstaller = Callable[[AppContext], None]
-# Other UI helpers append their installers here, e.g. ``install_form_panel`` which calls
-# ``ctx.window.set_panel(Panel.FORM, widget)`` and connects to ``ctx.connection``.
+# Extra installers run after desktop.ui.installers.default_installers() (form, preview, queue,
+# gallery); each calls e.g. ``ctx.window.set_panel(Panel.FORM, widget)``.
 PANEL_INSTALLERS: list[PanelInstaller] = []
 
 
@@ -104,6 +125,7 @@ class ComfyDeskApp(QObject):
         self.settings = self.store.load()
         self.secrets = secrets or SecretStore()
         self.shutdown_hooks: list[Callable[[], Awaitable[None]]] = []
+        self.late_shutdown_hooks: list[Callable[[], Awaitable[None]]] = []
         self.demo_server: DemoServer | None = None
         self.tasks = TaskOwner(self, area="app")
         self._quit = asyncio.Event()
@@ -127,7 +149,11 @@ class ComfyDeskApp(QObject):
         self.window.connection_bar.set_recent_servers(self.settings.recent_servers)
         self.context = AppContext(self)
         self._wire()
-        for install in PANEL_INSTALLERS if installers is None else installers:
+        if installers is None:
+            from desktop.ui.installers import default_installers
+
+            installers = [*default_installers(), *PANEL_INSTALLERS]
+        for install in installers:
             install(self.context)
 
     # ------------------------------------------------------------------ wiring
@@ -301,24 +327,34 @@ class ComfyDeskApp(QObject):
         self._quit.set()
 
     async def shutdown(self) -> None:
-        """Save the layout, close panels, the session and the demo server; close the window."""
+        """Save the layout, close panels, the session and the demo server; close the window.
+
+        Panels' hooks run first (their tasks use the session), then the session closes (its
+        result collection finishes), then the late hooks (the library the results went to).
+        """
         self._quitting = True
         geometry, state = self.window.save_layout()
         self.update_settings(
             dataclasses.replace(self.settings, window_geometry=geometry, window_state=state)
         )
-        for hook in self.shutdown_hooks:
-            try:
-                await hook()
-            except Exception:
-                log.exception("A shutdown hook failed")
+        await self._run_hooks(self.shutdown_hooks)
         await self.connection.close()
+        await self._run_hooks(self.late_shutdown_hooks)
         await self.tasks.shutdown()
         if self.demo_server is not None:
             server, self.demo_server = self.demo_server, None
             await server.stop()
         self.window.allow_close()
         self.window.close()
+
+    @staticmethod
+    async def _run_hooks(hooks: list[Callable[[], Awaitable[None]]]) -> None:
+        while hooks:  # each hook once, even when shutdown() is called again
+            hook = hooks.pop(0)
+            try:
+                await hook()
+            except Exception:
+                log.exception("A shutdown hook failed")
 
     # ------------------------------------------------------------------ dialogs
 

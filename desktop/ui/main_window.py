@@ -8,6 +8,7 @@ It holds no session and no business logic. Panels are plugged in with
     window.actions.generate.triggered.connect(form_vm.generate)
     window.actions.generate.setEnabled(True)
     window.note_workflow_opened(path)                    # after a successful open
+    window.panel_changed.connect(...)                    # Panel: a widget was plugged in
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ class WindowActions:
     save_as: QAction
     quit: QAction
     generate: QAction
+    generate_front: QAction  # queue ahead of everything else waiting (starts disabled)
     interrupt: QAction
+    refresh_models: QAction  # re-read the server's node and model lists (starts disabled)
     full_screen: QAction
     reset_layout: QAction
     preferences: QAction
@@ -66,6 +69,7 @@ class MainWindow(Retranslatable, QMainWindow):
     about_requested = Signal()
     open_log_folder_requested = Signal()
     workflow_opened = Signal(Path)  # after note_workflow_opened(): remember as recent/last
+    panel_changed = Signal(object)  # Panel: set_panel() plugged a widget in (or removed it)
 
     def __init__(self, connection: ConnectionViewModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,7 +109,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.setCentralWidget(self._slots[Panel.PREVIEW])
         self.resizeDocks(
             [self._docks[Panel.FORM], self._docks[Panel.QUEUE]],
-            [360, 300],
+            [440, 300],  # room for a 20-digit seed next to its mode button
             Qt.Orientation.Horizontal,
         )
         self.resizeDocks([self._docks[Panel.GALLERY]], [220], Qt.Orientation.Vertical)
@@ -119,6 +123,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def set_panel(self, name: Panel | str, widget: QWidget | None) -> None:
         """Put ``widget`` into a slot (form, preview, queue, gallery); ``None`` = empty state."""
         self._slots[Panel(name)].set_widget(widget)
+        self.panel_changed.emit(Panel(name))
 
     def panel(self, name: Panel | str) -> QWidget | None:
         return self._slots[Panel(name)].widget_
@@ -146,6 +151,11 @@ class MainWindow(Retranslatable, QMainWindow):
         self._document = title or path.name
         self.set_recent_files([path, *(p for p in self._recent if p != path)])
         self.workflow_opened.emit(path)
+        self._update_title()
+
+    def set_document_title(self, title: str) -> None:
+        """Name what the form shows when it came from no file (e.g. reused parameters)."""
+        self._document = title
         self._update_title()
 
     def set_recent_files(self, paths: list[Path]) -> None:
@@ -195,7 +205,12 @@ class MainWindow(Retranslatable, QMainWindow):
             generate=action(
                 "actionGenerate", [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
             ),
+            generate_front=action(
+                "actionGenerateFront",
+                [QKeySequence("Ctrl+Shift+Return"), QKeySequence("Ctrl+Shift+Enter")],
+            ),
             interrupt=action("actionInterrupt", [QKeySequence("Esc")]),
+            refresh_models=action("actionRefreshModels", [QKeySequence("F5")]),
             full_screen=action("actionFullScreen", [QKeySequence("F11")]),
             reset_layout=action("actionResetLayout"),
             preferences=action("actionPreferences", preferences),
@@ -207,7 +222,9 @@ class MainWindow(Retranslatable, QMainWindow):
         actions.preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         actions.about.setMenuRole(QAction.MenuRole.AboutRole)
         actions.generate.setEnabled(False)
+        actions.generate_front.setEnabled(False)
         actions.interrupt.setEnabled(False)
+        actions.refresh_models.setEnabled(False)
         actions.full_screen.setCheckable(True)
         actions.open.triggered.connect(self._choose_workflow)
         actions.save_as.triggered.connect(self._choose_save_target)
@@ -268,7 +285,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.generate_menu = bar.addMenu("")
         self.generate_menu.setObjectName("menuGenerate")
         self.generate_menu.addAction(a.generate)
+        self.generate_menu.addAction(a.generate_front)
         self.generate_menu.addAction(a.interrupt)
+        self.generate_menu.addSeparator()
+        self.generate_menu.addAction(a.refresh_models)
         self.view_menu = bar.addMenu("")
         self.view_menu.setObjectName("menuView")
         for dock in self._docks.values():
@@ -295,8 +315,14 @@ class MainWindow(Retranslatable, QMainWindow):
         a.quit.setText(self.tr("&Quit"))
         a.generate.setText(self.tr("&Generate"))
         a.generate.setToolTip(self.tr("Queue the workflow with the values in the form"))
+        a.generate_front.setText(self.tr("Generate at &Front"))
+        a.generate_front.setToolTip(self.tr("Queue the workflow ahead of the jobs already waiting"))
         a.interrupt.setText(self.tr("&Interrupt"))
         a.interrupt.setToolTip(self.tr("Stop the picture that is being made now"))
+        a.refresh_models.setText(self.tr("&Refresh Models"))
+        a.refresh_models.setToolTip(
+            self.tr("Read the server's models and nodes again (after adding files on it)")
+        )
         a.full_screen.setText(self.tr("&Full Screen"))
         a.reset_layout.setText(self.tr("&Reset Layout"))
         a.preferences.setText(self.tr("&Preferences…"))

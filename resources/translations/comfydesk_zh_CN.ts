@@ -620,6 +620,41 @@
     </message>
 </context>
 <context>
+    <name>GenerateBar</name>
+    <message>
+        <source>How many pictures to queue with one press of Generate</source>
+        <translation>按一次“生成”要加入队列的图片数量</translation>
+    </message>
+    <message>
+        <source>More ways to generate</source>
+        <translation>更多生成方式</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop your picture that is being made now (Esc)</source>
+        <translation>停止你正在生成的图片（Esc）</translation>
+    </message>
+    <message>
+        <source>Generate ×{count}</source>
+        <translation>生成 ×{count}</translation>
+    </message>
+    <message>
+        <source>Queue {count} jobs with the values in the form (Ctrl+Enter)</source>
+        <translation>按表单中的参数把 {count} 个任务加入队列（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Queue a job with the values in the form (Ctrl+Enter)</source>
+        <translation>按表单中的参数把一个任务加入队列（Ctrl+Enter）</translation>
+    </message>
+</context>
+<context>
     <name>ImageInput</name>
     <message>
         <source>Drop an image here, or paste one with Ctrl+V</source>
@@ -960,12 +995,28 @@
         <translation>按表单中的参数把工作流加入队列</translation>
     </message>
     <message>
+        <source>Generate at &amp;Front</source>
+        <translation>插队生成(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Queue the workflow ahead of the jobs already waiting</source>
+        <translation>把工作流排到所有等待中的任务之前</translation>
+    </message>
+    <message>
         <source>&amp;Interrupt</source>
         <translation>中断(&amp;I)</translation>
     </message>
     <message>
         <source>Stop the picture that is being made now</source>
         <translation>停止当前正在生成的图片</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh Models</source>
+        <translation>刷新模型列表(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Read the server&apos;s models and nodes again (after adding files on it)</source>
+        <translation>重新读取服务器上的模型和节点（在服务器上添加文件后使用）</translation>
     </message>
     <message>
         <source>&amp;Full Screen</source>
@@ -1300,6 +1351,88 @@
     <message>
         <source>Upload failed: {reason}</source>
         <translation>上传失败：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <source>“{name}” opens as soon as the server is connected.</source>
+        <translation>连接到服务器后将立即打开“{name}”。</translation>
+    </message>
+    <message>
+        <source>Opening “{name}”…</source>
+        <translation>正在打开“{name}”…</translation>
+    </message>
+    <message>
+        <source>Could not show “{name}” — this is a bug in ComfyDesk; the log has the details.</source>
+        <translation>无法显示“{name}”——这是 ComfyDesk 的程序错误，详情请查看日志。</translation>
+    </message>
+    <message>
+        <source>Open a workflow first.</source>
+        <translation>请先打开一个工作流。</translation>
+    </message>
+    <message>
+        <source>Connect to a server to generate.</source>
+        <translation>请先连接服务器再生成。</translation>
+    </message>
+    <message>
+        <source>{problem} (and {count} more problems in the form)</source>
+        <translation>{problem}（表单中还有 {count} 处问题）</translation>
+    </message>
+    <message>
+        <source>The job was not queued: {reason}</source>
+        <translation>任务未能加入队列：{reason}</translation>
+    </message>
+    <message>
+        <source>Queued {count} job(s).</source>
+        <translation>已将 {count} 个任务加入队列。</translation>
+    </message>
+    <message>
+        <source>Could not read the server&apos;s models: {reason}</source>
+        <translation>无法读取服务器上的模型：{reason}</translation>
+    </message>
+    <message>
+        <source>The model lists are up to date.</source>
+        <translation>模型列表已是最新。</translation>
+    </message>
+    <message>
+        <source>Could not save “{name}”: {reason}</source>
+        <translation>无法保存“{name}”：{reason}</translation>
+    </message>
+    <message>
+        <source>Saved “{name}”.</source>
+        <translation>已保存“{name}”。</translation>
+    </message>
+    <message>
+        <source>Reused parameters</source>
+        <translation>复用的参数</translation>
+    </message>
+    <message>
+        <source>Took {count} value(s) into the form.</source>
+        <translation>已将 {count} 个值填入表单。</translation>
+    </message>
+    <message>
+        <source>Connect to a server to reuse these parameters.</source>
+        <translation>请先连接服务器再复用这些参数。</translation>
+    </message>
+    <message>
+        <source>This workflow has no seed to set.</source>
+        <translation>此工作流没有可设置的种子。</translation>
+    </message>
+</context>
+<context>
+    <name>WorkspacePanel</name>
+    <message>
+        <source>No workflow open</source>
+        <translation>尚未打开工作流</translation>
+    </message>
+    <message>
+        <source>Open a workflow — or drop a .json or a ComfyUI image here.</source>
+        <translation>打开一个工作流，或者把 .json 文件或 ComfyUI 生成的图片拖到这里。</translation>
+    </message>
+    <message>
+        <source>Open workflow…</source>
+        <translation>打开工作流…</translation>
     </message>
 </context>
 </TS>

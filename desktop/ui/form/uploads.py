@@ -160,8 +160,8 @@ class UploadController(QObject):
         image = await thumbnails.thumbnail(data, THUMB_PIXELS)
         if image is not None:
             self._remember(name, image)
-        # The artist may have picked another file meanwhile; only show the current one.
-        if self._model.is_loaded() and self._model.value(key) == name:
+        # The artist may have picked another file (or workflow) meanwhile; show the current one.
+        if key in {s.key for s in self._model.specs()} and self._model.value(key) == name:
             self.thumbnail_ready.emit(key, image if image is not None else QImage())
 
     def _remember(self, name: str, image: QImage) -> None:

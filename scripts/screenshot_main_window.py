@@ -1,0 +1,80 @@
+"""Screenshots of the whole app in demo mode while it generates, for docs/screenshots:
+
+    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshot_main_window.py \
+        en docs/screenshots/main-window-en.png
+    (and zh_CN docs/screenshots/main-window-zh.png; needs ImageMagick's ``import``)
+
+Settings, library and logs go to a temporary folder, never the user's own.
+"""
+
+import asyncio
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+root = Path(tempfile.mkdtemp(prefix="comfydesk-shot-"))
+for kind in ("CONFIG", "DATA", "CACHE", "LOG"):
+    os.environ[f"COMFYDESK_{kind}_DIR"] = str(root / kind.lower())
+
+import qasync  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop.app import ComfyDeskApp  # noqa: E402
+from desktop.options import AppOptions  # noqa: E402
+from desktop.ui.panels import Panel  # noqa: E402
+
+WORKFLOW = Path("/work/shared/workflows/api/txt2img_batch2_subfolder.json")
+
+
+async def until(cond: Callable[[], bool]) -> None:
+    async with asyncio.timeout(60):
+        while not cond():  # noqa: ASYNC110 -- widget state has no awaitable
+            await asyncio.sleep(0.05)
+
+
+async def main(lang: str, out: Path) -> None:
+    qapp = QApplication.instance()
+    app = ComfyDeskApp(qapp, AppOptions(demo=True, file=WORKFLOW, lang=lang))
+    run = asyncio.ensure_future(app.run())
+    app.window.resize(1400, 900)
+    app.window.move(0, 0)
+    ws = app.window.panel(Panel.FORM).workspace
+    await until(lambda: ws.form.is_loaded())
+    form = ws.form
+    form.set_value(("5", "width"), 512)
+    form.set_value(("5", "height"), 384)
+    form.set_value(("3", "steps"), 16)
+    form.set_value(
+        ("6", "text"),
+        "a red fox in fresh snow, morning light"
+        if lang == "en"
+        else "清晨的阳光下，雪地里的一只红狐狸",
+    )
+    ws.set_batch_count(3)
+    app.window.actions.generate.trigger()
+    session = app.connection.session
+    await until(lambda: len(session.jobs.jobs()) == 3)
+    jobs = sorted(session.jobs.jobs(), key=lambda j: j.created)
+    await until(lambda: session.jobs.get(jobs[0].id).state.finished)
+    await until(lambda: (session.jobs.get(jobs[1].id).progress or 0) > 0.45)
+    await asyncio.sleep(1.0)  # let the gallery refresh and the preview paint
+    proc = await asyncio.create_subprocess_exec("import", "-window", "root", str(out))
+    await proc.wait()
+    print("saved", out)
+    await session.jobs.cancel_all_mine()
+    await app.shutdown()
+    run.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await run
+
+
+if __name__ == "__main__":
+    lang, out = sys.argv[1], Path(sys.argv[2])
+    qapp = QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(main(lang, out))
