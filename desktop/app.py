@@ -237,8 +237,9 @@ class ComfyDeskApp(QObject):
         """Start the in-process demo server (once) and connect to it."""
         if self.demo_server is None:
             from desktop.demo import DemoConfig, DemoServer
+            from desktop.demo.config import showcase_models
 
-            server = DemoServer(DemoConfig(step_delay=DEMO_STEP_DELAY))
+            server = DemoServer(DemoConfig(step_delay=DEMO_STEP_DELAY, models=showcase_models()))
             await server.start(port=0)
             self.demo_server = server
         request = ConnectionRequest(

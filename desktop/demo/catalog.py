@@ -27,7 +27,10 @@ _MODEL_INPUTS: dict[str, dict[str, str]] = {
     "CreateHookLoraModelOnly": {"lora_name": "loras"},
     "CLIPLoader": {"clip_name": "text_encoders"},
     "DualCLIPLoader": {"clip_name1": "text_encoders", "clip_name2": "text_encoders"},
+    "TripleCLIPLoader": {f"clip_name{i}": "text_encoders" for i in range(1, 4)},
+    "QuadrupleCLIPLoader": {f"clip_name{i}": "text_encoders" for i in range(1, 5)},
     "UNETLoader": {"unet_name": "diffusion_models"},
+    "UpscaleModelLoader": {"model_name": "upscale_models"},
     "ControlNetLoader": {"control_net_name": "controlnet"},
     "DiffControlNetLoader": {"control_net_name": "controlnet"},
     "StyleModelLoader": {"style_model_name": "style_models"},
@@ -84,13 +87,20 @@ class NodeCatalog:
             return
         for section in ("required", "optional"):
             spec = node.get("input", {}).get(section, {}).get(input_name)
-            if isinstance(spec, list) and spec and isinstance(spec[0], list):
-                # Copy on write: an encode running in a worker thread may hold the old dicts.
-                inputs = dict(node["input"])
-                inputs[section] = {**inputs[section], input_name: [choices, *spec[1:]]}
-                self._defs[class_type] = {**node, "input": inputs}
-                self._version += 1
-                return
+            if not isinstance(spec, list) or not spec:
+                continue
+            if isinstance(spec[0], list):
+                patched = [choices, *spec[1:]]
+            elif spec[0] == "COMBO" and len(spec) > 1 and isinstance(spec[1], dict):
+                patched = ["COMBO", {**spec[1], "options": choices}]  # the V3 combo form
+            else:
+                continue
+            # Copy on write: an encode running in a worker thread may hold the old dicts.
+            inputs = dict(node["input"])
+            inputs[section] = {**inputs[section], input_name: patched}
+            self._defs[class_type] = {**node, "input": inputs}
+            self._version += 1
+            return
 
     def set_input_files(self, names: list[str]) -> None:
         """LoadImage's list is the input folder's top-level files, like the real server."""

@@ -40,6 +40,50 @@ def default_models() -> dict[str, list[str]]:
     return models
 
 
+# File names artists meet in popular shared workflows. `comfydesk --demo` lists them so that
+# those workflows open without "missing model" warnings; the pictures stay placeholders.
+_SHOWCASE = {
+    "checkpoints": [
+        "v1-5-pruned-emaonly-fp16.safetensors",
+        "v1-5-pruned-emaonly.safetensors",
+        "dreamshaper_8.safetensors",
+        "512-inpainting-ema.safetensors",
+        "sd_xl_base_1.0.safetensors",
+        "sd_xl_refiner_1.0.safetensors",
+        "flux1-dev-fp8.safetensors",
+    ],
+    "loras": ["blindbox_v1_mix.safetensors", "add_detail.safetensors"],
+    "vae": [
+        "vae-ft-mse-840000-ema-pruned.safetensors",
+        "ae.safetensors",
+        "qwen_image_vae.safetensors",
+    ],
+    "diffusion_models": [
+        "qwen_image_fp8_e4m3fn.safetensors",
+        "hidream_e1_full_bf16.safetensors",
+        "flux1-dev.safetensors",
+    ],
+    "text_encoders": [
+        "qwen_2.5_vl_7b_fp8_scaled.safetensors",
+        "clip_l.safetensors",
+        "t5xxl_fp8_e4m3fn_scaled.safetensors",
+        "clip_g_hidream.safetensors",
+        "clip_l_hidream.safetensors",
+        "llama_3.1_8b_instruct_fp8_scaled.safetensors",
+    ],
+    "controlnet": ["Qwen-Image-InstantX-ControlNet-Union.safetensors"],
+    "upscale_models": ["RealESRGAN_x4plus.pth"],
+}
+
+
+def showcase_models() -> dict[str, list[str]]:
+    """The recorded model lists plus common names, for the interactive demo."""
+    models = default_models()
+    for folder, names in _SHOWCASE.items():
+        models[folder] = sorted({*models.get(folder, []), *names}, key=str.lower)
+    return models
+
+
 @dataclass
 class DemoConfig:
     """How a DemoServer behaves.

@@ -10,10 +10,26 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 
+class _TestLoop(qasync.QEventLoop):
+    """qasync keeps a Qt timer for every ``call_later`` until it fires, even after the handle is
+    cancelled or the loop closed (each ``asyncio.timeout()`` leaves one). Its timer object may
+    then be garbage-collected on a worker thread during a later test, and Qt warns "Timers
+    cannot be stopped from another thread". Kill them on the GUI thread when the loop closes."""
+
+    def close(self) -> None:
+        super().close()
+        timer = self._timer
+        pending = getattr(timer, "_SimpleTimer__callbacks", None)
+        if isinstance(pending, dict):
+            for timer_id in list(pending):
+                timer.killTimer(timer_id)
+            pending.clear()
+
+
 def pytest_asyncio_loop_factories(config, item):
     def make_loop() -> qasync.QEventLoop:
         app = QApplication.instance() or QApplication([])
-        return qasync.QEventLoop(app)
+        return _TestLoop(app)
 
     return {"qt": make_loop}
 

@@ -20,12 +20,11 @@ from tests.ui.workspace_support import (
     PNG_SAMPLES,
     UI,
     inputs_of,
-    kill_leftover_loop_timers,
     load_json,
     start_app,
 )
 
-__all__ = ["kill_leftover_loop_timers", "make_app"]
+__all__ = ["make_app"]
 pytestmark = [QT_NOISE, pytest.mark.demo_only]
 
 BIG_SEED = 2**63 + 12345

@@ -10,9 +10,9 @@ import pytest
 from desktop.comfy.client import ComfyClient
 from desktop.jobs.model import JobState
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_until
-from tests.ui.workspace_support import API, IMAGES, kill_leftover_loop_timers, load_json, start_app
+from tests.ui.workspace_support import API, IMAGES, load_json, start_app
 
-__all__ = ["kill_leftover_loop_timers", "make_app"]
+__all__ = ["make_app"]
 pytestmark = [QT_NOISE, pytest.mark.demo_only]
 
 

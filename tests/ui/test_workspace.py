@@ -14,12 +14,11 @@ from tests.ui.workspace_support import (
     API,
     IMAGES,
     connect_to,
-    kill_leftover_loop_timers,
     load_json,
     start_app,
 )
 
-__all__ = ["kill_leftover_loop_timers", "make_app"]
+__all__ = ["make_app"]
 pytestmark = [QT_NOISE, pytest.mark.demo_only]
 TXT2IMG = API / "txt2img_batch2_subfolder.json"
 

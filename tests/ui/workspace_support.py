@@ -3,13 +3,10 @@ a demo server, driven through its window (open requests, form widgets, the Gener
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
@@ -34,23 +31,6 @@ UI = shared_path("workflows", "ui")
 IMAGES = shared_path("workflows", "images")
 PNG_SAMPLES = sorted(IMAGES.glob("*.png"))
 Key = tuple[str, str]
-
-
-@pytest.fixture(autouse=True)
-async def kill_leftover_loop_timers() -> AsyncIterator[None]:
-    """qasync keeps a Qt timer for every ``call_later`` until it fires, even when cancelled
-    (each ``asyncio.timeout(20)`` leaves one). A closed test loop's timer object is later
-    garbage-collected on whatever thread runs the GC — in a following non-UI test a worker
-    thread — and Qt warns "Timers cannot be stopped from another thread". Kill them here, on
-    the GUI thread, once the app has shut down."""
-    yield
-    timer = getattr(asyncio.get_running_loop(), "_timer", None)
-    pending = getattr(timer, "_SimpleTimer__callbacks", None)
-    if timer is not None and isinstance(pending, dict):
-        for timer_id, handle in list(pending.items()):
-            if handle.cancelled():  # never the handle running this very code
-                timer.killTimer(timer_id)
-                del pending[timer_id]
 
 
 class Driver:
