@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.jobs.model import JobState
+from desktop.ui.hint_list import HintListView
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.queue_delegate import ROW_HEIGHT, QueueDelegate
@@ -46,7 +47,7 @@ class QueuePanel(Retranslatable, QWidget):
         self.cancel_all = QPushButton(self)
         self.cancel_all.setObjectName("cancelAllMine")
         self.cancel_all.clicked.connect(jobs.cancel_all_mine)
-        self.list = QListView(self)
+        self.list = HintListView(self)
         self.list.setObjectName("queueList")
         # Connected before the view's own handler, which would move the selection first.
         self.model.rowsAboutToBeRemoved.connect(self._rows_leaving)
@@ -91,6 +92,10 @@ class QueuePanel(Retranslatable, QWidget):
         self.cancel_all.setText(self.tr("Cancel all mine"))
         self.cancel_all.setToolTip(self.tr("Stop every job you started; others' jobs stay"))
         self.list.setAccessibleName(self.tr("Job queue"))
+        self.list.set_hint(
+            self.tr("No jobs yet"),
+            self.tr("Jobs you start appear here, with their place in the server's queue."),
+        )
         self._update_summary()
 
     def selected_row(self) -> QueueRow | None:

@@ -607,8 +607,36 @@
         <translation>{count}+ 张图片</translation>
     </message>
     <message>
+        <source>1 picture</source>
+        <translation>1 张图片</translation>
+    </message>
+    <message>
         <source>{count} pictures</source>
         <translation>{count} 张图片</translation>
+    </message>
+    <message>
+        <source>Nothing matches</source>
+        <translation>没有匹配的图片</translation>
+    </message>
+    <message>
+        <source>Try other words, or clear the filter.</source>
+        <translation>换个关键词试试，或清除筛选条件。</translation>
+    </message>
+    <message>
+        <source>The server remembers nothing yet</source>
+        <translation>服务器暂无历史记录</translation>
+    </message>
+    <message>
+        <source>Pictures the server made since it started appear here.</source>
+        <translation>服务器自本次启动以来生成的图片会显示在这里。</translation>
+    </message>
+    <message>
+        <source>The gallery is empty</source>
+        <translation>图库是空的</translation>
+    </message>
+    <message>
+        <source>Every picture you generate is kept here, even when the server is gone.</source>
+        <translation>你生成的每张图片都保存在这里，即使服务器不在线也能查看。</translation>
     </message>
     <message>
         <source>Export Pictures To</source>
@@ -1223,6 +1251,14 @@
     <message>
         <source>Job queue</source>
         <translation>任务队列</translation>
+    </message>
+    <message>
+        <source>No jobs yet</source>
+        <translation>暂无任务</translation>
+    </message>
+    <message>
+        <source>Jobs you start appear here, with their place in the server&apos;s queue.</source>
+        <translation>你提交的任务会显示在这里，并标明在服务器队列中的位置。</translation>
     </message>
     <message>
         <source>Mine: {running} running, {waiting} waiting</source>

@@ -39,6 +39,7 @@ from desktop.ui.gallery.model import GalleryModel
 from desktop.ui.gallery.sources import GalleryEntry, LibrarySource, ServerSource
 from desktop.ui.gallery.thumbs import ThumbnailCache
 from desktop.ui.gallery.viewer import ImageViewer
+from desktop.ui.hint_list import HintListView
 from desktop.ui.i18n import Retranslatable
 
 log = logging.getLogger("comfydesk.ui")
@@ -78,7 +79,7 @@ class GalleryView(Retranslatable, QWidget):
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filter)
 
-        self.list = QListView(self)
+        self.list = HintListView(self)
         self.list.setObjectName("galleryList")
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
@@ -167,6 +168,7 @@ class GalleryView(Retranslatable, QWidget):
         self.source_box.setItemText(0, self.tr("Library"))
         self.source_box.setItemText(1, self.tr("Server history"))
         self.search.setPlaceholderText(self.tr("Search prompts, models and file names"))
+        self._update_hint()
         self.starred_only.setText(self.tr("Starred"))
         self.starred_only.setToolTip(self.tr("Show only starred pictures"))
         texts = {
@@ -189,9 +191,28 @@ class GalleryView(Retranslatable, QWidget):
     def _show_count(self, count: int) -> None:
         if self.current_source == SERVER and self.server is not None and self.server.has_older:
             text = self.tr("{count}+ pictures").format(count=count)
+        elif count == 1:
+            text = self.tr("1 picture")
         else:
             text = self.tr("{count} pictures").format(count=count)
         self.count_label.setText(text)
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        if self.search.text().strip() or self.starred_only.isChecked():
+            self.list.set_hint(
+                self.tr("Nothing matches"), self.tr("Try other words, or clear the filter.")
+            )
+        elif self.current_source == SERVER:
+            self.list.set_hint(
+                self.tr("The server remembers nothing yet"),
+                self.tr("Pictures the server made since it started appear here."),
+            )
+        else:
+            self.list.set_hint(
+                self.tr("The gallery is empty"),
+                self.tr("Every picture you generate is kept here, even when the server is gone."),
+            )
 
     # -- sources ---------------------------------------------------------------------------
 
