@@ -119,14 +119,20 @@ def _label(image: Image.Image, picture: Picture) -> None:
     )
     wide = any(ord(ch) > 0x2FFF for ch in picture.text)
     small = _font(max(6, min(width, height) // 16), wide)
-    lines = textwrap.wrap(picture.text, width=max(8, width // max(1, small.size // 2 + 1)))[:2]
+    # CJK glyphs are about twice as wide as Latin ones.
+    per_char = small.size if wide else small.size // 2 + 1
+    lines = textwrap.wrap(picture.text, width=max(8, width // max(1, per_char)))[:2]
     lines.append(f"placeholder · seed {picture.seed}")
     y = height * 0.62
     for line in lines:
+        font = small
+        # Long seeds (up to 20 digits) must not run off the picture.
+        while font.size > 6 and draw.textlength(line, font=font) > width * 0.94:
+            font = _font(max(6, int(font.size * 0.85)), wide)
         draw.text(
             (width / 2, y),
             line,
-            font=small,
+            font=font,
             anchor="ma",
             fill=(255, 255, 255),
             stroke_width=max(1, small.size // 14),
