@@ -4,6 +4,7 @@ with the longest GUI-loop stall while it happens."""
 
 from __future__ import annotations
 
+import gc
 import json
 import tempfile
 import time
@@ -40,7 +41,9 @@ def _parse_and_index(raw: bytes) -> ObjectInfo:
 
 
 async def _fetch(client: ComfyClient) -> ObjectInfo:
-    return _index(await client.object_info())
+    info = _index(await client.object_info())
+    gc.freeze()  # as ServerSession does when a node list arrives
+    return info
 
 
 @dataclass

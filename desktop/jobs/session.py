@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import logging
 import time
 from collections.abc import Callable, Coroutine, Mapping
@@ -263,4 +264,9 @@ class ServerSession:
     def _publish_info(self, info: ObjectInfo, version: str) -> None:
         self.object_info = info
         self._object_info_version = version
+        # The node list (and everything else alive now: start-up state) lives as long as the
+        # app: take it out of later garbage collections, whose full passes otherwise stall the
+        # GUI loop for 30-60 ms (docs/PERFORMANCE.md §3). Never unfrozen: a later full pass
+        # could then free Qt objects on whichever thread triggers it.
+        gc.freeze()
         self._info_cbs.emit(info)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QContextMenuEvent
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -22,12 +22,38 @@ from PySide6.QtWidgets import (
 from desktop.ui.form.widgets.base import ParamEditor
 from desktop.workflow.params import ParamKind
 
-INVALID_STYLE = (
-    'QFrame#paramFrame[invalid="true"] { border: 1px solid #d32f2f; border-radius: 3px; }'
-)
-ERROR_STYLE = "color: #d32f2f;"
+ERROR_COLOR = QColor("#d32f2f")
+ERROR_STYLE = "color: #d32f2f;"  # for one-off labels; rows use a palette (see ParamFrame)
 LABEL_WIDTH = 120
 WIDE_KINDS = frozenset({ParamKind.IMAGE, ParamKind.MASK})
+
+
+class ParamFrame(QFrame):
+    """Holds the editor; draws a red rounded border while the value is invalid.
+
+    Painted by hand rather than with a style sheet: a style sheet per row made every editor in
+    the form go through Qt's style-sheet engine, a large share of the cost of building a form.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("paramFrame")
+        self.setProperty("invalid", False)
+
+    def set_invalid(self, invalid: bool) -> None:
+        if self.property("invalid") != invalid:
+            self.setProperty("invalid", invalid)
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.property("invalid"):
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(ERROR_COLOR, 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
 
 
 class ParamRow(QWidget):
@@ -45,9 +71,7 @@ class ParamRow(QWidget):
         self.label.setToolTip(spec.tooltip)
         self.label.setBuddy(editor.focus_target())
         editor.setToolTip(spec.tooltip)
-        self.frame = QFrame(self)
-        self.frame.setObjectName("paramFrame")
-        self.frame.setStyleSheet(INVALID_STYLE)
+        self.frame = ParamFrame(self)
         frame_layout = QVBoxLayout(self.frame)
         frame_layout.setContentsMargins(1, 1, 1, 1)
         frame_layout.addWidget(editor)
@@ -59,23 +83,18 @@ class ParamRow(QWidget):
         policy.setRetainSizeWhenHidden(True)
         self.reset_button.setSizePolicy(policy)
         self.reset_button.hide()
-        self.error_label = QLabel(self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.hide()
-        self.suggestion_button = QPushButton(self)
-        self.suggestion_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.suggestion_button.clicked.connect(self.suggestion_requested)
-        self.suggestion_button.hide()
+        # Most rows never show an error, a suggestion or their context menu: those widgets are
+        # made on first use (see the properties below), which keeps opening a form quick.
+        self._error_label: QLabel | None = None
+        self._suggestion_button: QPushButton | None = None
+        self._reset_action: QAction | None = None
         self._suggestion: Any = None
-        self.reset_action = QAction(self)
-        self.reset_action.triggered.connect(self.reset_requested)
+        self._grid = QGridLayout(self)
         self._layout(wide=spec.multiline or spec.kind in WIDE_KINDS, show_label=show_label)
         self.retranslate()
 
     def _layout(self, *, wide: bool, show_label: bool) -> None:
-        grid = QGridLayout(self)
+        grid = self._grid
         grid.setContentsMargins(0, 2, 0, 2)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(2)
@@ -84,8 +103,7 @@ class ParamRow(QWidget):
             self.label.hide()
             grid.addWidget(self.frame, 0, 0)
             grid.addWidget(self.reset_button, 0, 1, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(self.error_label, 1, 0, 1, 2)
-            grid.addWidget(self.suggestion_button, 2, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+            self._below = (1, 0, 2)  # first row, column and column span of error/suggestion
             grid.setColumnStretch(0, 1)
             return
         if wide:
@@ -93,21 +111,55 @@ class ParamRow(QWidget):
             grid.addWidget(self.label, 0, 0)
             grid.addWidget(self.reset_button, 0, 1, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(self.frame, 1, 0, 1, 2)
-            grid.addWidget(self.error_label, 2, 0, 1, 2)
-            grid.addWidget(self.suggestion_button, 3, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+            self._below = (2, 0, 2)
             grid.setColumnStretch(0, 1)
             return
         self.label.setFixedWidth(LABEL_WIDTH)
         grid.addWidget(self.label, 0, 0, Qt.AlignmentFlag.AlignVCenter)
         grid.addWidget(self.frame, 0, 1)
         grid.addWidget(self.reset_button, 0, 2)
-        grid.addWidget(self.error_label, 1, 1, 1, 2)
-        grid.addWidget(self.suggestion_button, 2, 1, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        self._below = (1, 1, 2)
         grid.setColumnStretch(1, 1)
+
+    @property
+    def error_label(self) -> QLabel:
+        if self._error_label is None:
+            label = QLabel(self)
+            label.setWordWrap(True)
+            palette = label.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOR)
+            label.setPalette(palette)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.hide()
+            row, column, span = self._below
+            self._grid.addWidget(label, row, column, 1, span)
+            self._error_label = label
+        return self._error_label
+
+    @property
+    def suggestion_button(self) -> QPushButton:
+        if self._suggestion_button is None:
+            button = QPushButton(self)
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(self.suggestion_requested)
+            button.hide()
+            row, column, span = self._below
+            self._grid.addWidget(button, row + 1, column, 1, span, Qt.AlignmentFlag.AlignLeft)
+            QWidget.setTabOrder(self.reset_button, button)  # where it was when made up front
+            self._suggestion_button = button
+        return self._suggestion_button
+
+    @property
+    def reset_action(self) -> QAction:
+        if self._reset_action is None:
+            self._reset_action = QAction(self.tr("Reset to workflow value"), self)
+            self._reset_action.triggered.connect(self.reset_requested)
+        return self._reset_action
 
     def retranslate(self) -> None:
         self.reset_button.setToolTip(self.tr("Reset to workflow value"))
-        self.reset_action.setText(self.tr("Reset to workflow value"))
+        if self._reset_action is not None:
+            self._reset_action.setText(self.tr("Reset to workflow value"))
         self._show_suggestion()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -126,16 +178,13 @@ class ParamRow(QWidget):
         self.reset_button.setVisible(modified)
 
     def set_errors(self, messages: list[str]) -> None:
-        self.error_label.setText("\n".join(messages))
-        self.error_label.setVisible(bool(messages))
-        invalid = bool(messages)
-        if self.frame.property("invalid") != invalid:
-            self.frame.setProperty("invalid", invalid)
-            self.frame.style().unpolish(self.frame)
-            self.frame.style().polish(self.frame)
+        if messages or self._error_label is not None:
+            self.error_label.setText("\n".join(messages))
+            self.error_label.setVisible(bool(messages))
+        self.frame.set_invalid(bool(messages))
 
     def errors(self) -> list[str]:
-        text = self.error_label.text()
+        text = self._error_label.text() if self._error_label is not None else ""
         return text.split("\n") if text else []
 
     def is_invalid(self) -> bool:
@@ -147,7 +196,8 @@ class ParamRow(QWidget):
 
     def _show_suggestion(self) -> None:
         if self._suggestion is None:
-            self.suggestion_button.hide()
+            if self._suggestion_button is not None:
+                self._suggestion_button.hide()
             return
         text = self.tr("Use “{choice}”").format(choice=self._suggestion)
         self.suggestion_button.setText(text)

@@ -1,15 +1,25 @@
 """``FormView``: the scrollable workflow form. It builds one section per node from the
-``FormModel`` and binds each editor to it; the view holds no workflow state of its own."""
+``FormModel`` and binds each editor to it; the view holds no workflow state of its own.
+
+Big workflows have dozens of rows, and building them all in one go held the GUI thread for
+~100 ms. The view therefore builds top-down in slices of BUILD_SLICE_MS per event-loop turn
+(the first screen first) while it is shown, and emits ``built`` when every row exists.
+Anything that asks for rows (``rows``, ``sections``, ``row()``, ``editor()``) finishes the
+build on the spot, so callers never see a half-built form."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QImage, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -36,12 +46,18 @@ BANNER_STYLE = (
 )
 _NUMBER_SUFFIX = re.compile(r"\s(\d+)$")
 _PROMPT_ROLES = frozenset({Role.POSITIVE_PROMPT, Role.NEGATIVE_PROMPT, Role.PROMPT})
+BUILD_SLICE_MS = 5.0  # building work per event-loop turn; layout, polish and paint come on top
 
 
 class FormView(QScrollArea):
     """The form for the model's workflow. ``uploader`` is an async ``(data, filename)``
     callable returning the server's file name (or an ``ImageRef``); without it image inputs
-    can only pick files already on the server."""
+    can only pick files already on the server.
+
+    ``built`` fires once every row of the loaded workflow exists (see the module docstring);
+    ``await view.wait_built()`` does the same for coroutines."""
+
+    built = Signal()
 
     def __init__(
         self,
@@ -57,8 +73,14 @@ class FormView(QScrollArea):
         self.uploads = UploadController(
             model, uploader, mask_uploader=mask_uploader, image_fetcher=image_fetcher, parent=self
         )
-        self.rows: dict[Key, ParamRow] = {}
-        self.sections: list[FormSection] = []
+        self._rows: dict[Key, ParamRow] = {}
+        self._sections: list[FormSection] = []
+        self._builder: Iterator[None] | None = None
+        self._building = False
+        self._built_event = asyncio.Event()
+        self._build_timer = QTimer(self)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self._build_slice)
         self._dialog: QFileDialog | None = None
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -119,7 +141,7 @@ class FormView(QScrollArea):
         self.save_as_button.setText(self.tr("Save as…"))
         self.save_as_button.setToolTip(self.tr("Save the workflow with these values (API format)"))
         self.placeholder.setText(self.tr("Open a workflow to see its settings here."))
-        for section, view in zip(self.model.sections(), self.sections, strict=False):
+        for section, view in zip(self.model.sections(), self._sections, strict=False):
             view.header.setText(self._section_title(section))
         self._refresh_errors()
 
@@ -129,25 +151,128 @@ class FormView(QScrollArea):
         super().changeEvent(event)
 
     # -- building --------------------------------------------------------------------------
+    @property
+    def rows(self) -> dict[Key, ParamRow]:
+        """Every row of the form by (node id, input name); finishes a pending build."""
+        self.finish_build()
+        return self._rows
+
+    @property
+    def sections(self) -> list[FormSection]:
+        self.finish_build()
+        return self._sections
+
+    def is_built(self) -> bool:
+        return self._builder is None
+
+    async def wait_built(self) -> None:
+        """Return once every row exists. A hidden view is built at once (it builds in slices
+        only while shown)."""
+        if not self.isVisible():
+            self.finish_build()
+        await self._built_event.wait()
+
+    def finish_build(self) -> None:
+        """Build whatever is still pending, now."""
+        if self._builder is None or self._building:
+            return  # (asked from inside a build step: the rows built so far are all there is)
+        self._building = True
+        try:
+            for _ in self._builder:
+                pass
+        finally:
+            self._building = False
+        if self.isVisible():
+            self._show_now()
+        self._build_done()
+
+    def _show_now(self) -> None:
+        """Show and lay out what was just built, as a form built before it was shown would be:
+        a caller that asked for a row may click it at once. (Qt shows a widget added to a
+        visible parent on a queued call, and lays it out on a posted event.)"""
+        folds = [s.advanced for s in self._sections if s.advanced is not None]
+        for widget in (*self._sections, *folds, *self._rows.values()):
+            parent = widget.parentWidget()
+            if parent is not None and parent.isVisible() and not widget.isVisible():
+                widget.show()
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
     def rebuild(self) -> None:
+        self._build_timer.stop()
+        self._builder = None
+        self._built_event.clear()
         self.setUpdatesEnabled(False)
         try:
-            for section in self.sections:
+            for section in self._sections:
+                section.hide()  # else Qt's queued show (if still pending) shows it as a window
                 section.setParent(None)
                 section.deleteLater()
-            self.sections, self.rows = [], {}
+            self._sections, self._rows = [], {}
             loaded = self.model.is_loaded()
             self.placeholder.setVisible(not loaded)
             self.reset_all_button.setEnabled(loaded)
             self.save_as_button.setEnabled(loaded)
             self.notice.clear()
-            if loaded:
-                for section in self.model.sections():
-                    self.sections.append(self._build_section(section))
-                    self.body_layout.addWidget(self.sections[-1])
             self._refresh_errors()
+            if loaded:
+                self._builder = self._build_steps(self.model.sections())
+                self._build_slice()  # the top of the form now, the rest on later turns
+            else:
+                self._build_done()
         finally:
             self.setUpdatesEnabled(True)
+
+    def _build_slice(self) -> None:
+        if self._builder is None or self._building:
+            self._build_timer.stop()
+            return
+        deadline = time.perf_counter() + BUILD_SLICE_MS / 1000
+        self._building = True
+        try:
+            for _ in self._builder:
+                if time.perf_counter() >= deadline:
+                    if self.isVisible():
+                        self._build_timer.start()
+                    else:  # nobody sees it: continue when shown (or when rows are asked for)
+                        self._build_timer.stop()
+                    return
+        finally:
+            self._building = False
+        self._build_done()
+
+    def _build_done(self) -> None:
+        self._build_timer.stop()
+        self._builder = None
+        self._built_event.set()
+        self.built.emit()
+
+    def _build_steps(self, sections: list[Section]) -> Iterator[None]:
+        """Build the form top-down, yielding after each section header and each row."""
+        for section in sections:
+            view = FormSection(self._section_title(section), section.node_id, self.body)
+            if section.title != section.node_title:
+                view.header.setToolTip(section.node_title)
+            self._sections.append(view)
+            self.body_layout.addWidget(view)
+            yield
+            lone_prompt = section.role in _PROMPT_ROLES and len(section.params) == 1
+            for spec in section.params:
+                # "Text" under a "Positive prompt" header says nothing new.
+                show_label = not (lone_prompt and spec.multiline)
+                view.add(self._build_row(spec, view, show_label=show_label))
+                yield
+            for spec in section.advanced_params:
+                view.add_advanced(self._build_row(spec, view))
+                yield
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._builder is not None:
+            self._build_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._build_timer.stop()
+        super().hideEvent(event)
 
     def _section_title(self, section: Section) -> str:
         names = {
@@ -158,18 +283,6 @@ class FormView(QScrollArea):
             return section.title
         number = _NUMBER_SUFFIX.search(section.title)
         return f"{names[section.role]} {number.group(1)}" if number else names[section.role]
-
-    def _build_section(self, section: Section) -> FormSection:
-        view = FormSection(self._section_title(section), section.node_id, self.body)
-        if section.title != section.node_title:
-            view.header.setToolTip(section.node_title)
-        lone_prompt = section.role in _PROMPT_ROLES and len(section.params) == 1
-        for spec in section.params:
-            # "Text" under a "Positive prompt" header says nothing new.
-            view.add(self._build_row(spec, view, show_label=not (lone_prompt and spec.multiline)))
-        for spec in section.advanced_params:
-            view.add_advanced(self._build_row(spec, view))
-        return view
 
     def _build_row(self, spec: ParamSpec, parent: QWidget, *, show_label: bool = True) -> ParamRow:
         key = spec.key
@@ -193,7 +306,7 @@ class FormView(QScrollArea):
             )
             self.uploads.show_server_image(key, str(self.model.value(key) or ""))
         self._refresh_row(key, row)
-        self.rows[key] = row
+        self._rows[key] = row
         return row
 
     # -- model -> widgets ------------------------------------------------------------------
@@ -203,7 +316,7 @@ class FormView(QScrollArea):
         row.set_suggestion(self.model.suggestion_for(key))
 
     def _on_value_changed(self, key: Key) -> None:
-        row = self.rows.get(key)
+        row = self._rows.get(key)  # a row not built yet reads the value when it is
         if row is None:
             return
         value = self.model.value(key)
@@ -213,7 +326,9 @@ class FormView(QScrollArea):
             self.uploads.show_server_image(key, str(value or ""))
 
     def _refresh_specs(self) -> None:
-        for key, row in self.rows.items():
+        # Pending rows would be built from the old specs: build them first (a rare event).
+        self.finish_build()
+        for key, row in self._rows.items():
             spec = self.model.spec(key)
             if spec != row.editor.spec:
                 row.editor.set_spec(spec, self.model.value(key))
@@ -221,7 +336,7 @@ class FormView(QScrollArea):
         self._refresh_banner()
 
     def _refresh_errors(self) -> None:
-        for key, row in self.rows.items():
+        for key, row in self._rows.items():
             self._refresh_row(key, row)
         self._refresh_banner()
         problems = self.model.general_errors() if self.model.is_loaded() else []
@@ -234,12 +349,12 @@ class FormView(QScrollArea):
         self.banner.setVisible(bool(missing))
 
     def _on_seed_mode_changed(self, key: Key) -> None:
-        row = self.rows.get(key)
+        row = self._rows.get(key)
         if row is not None and isinstance(row.editor, SeedEdit):
             row.editor.set_mode(self.model.seed_mode(key))
 
     def _image_editor(self, key: Key) -> ImageInput | None:
-        row = self.rows.get(key)
+        row = self.rows.get(key)  # an upload may start through the controller: build first
         return row.editor if row is not None and isinstance(row.editor, ImageInput) else None
 
     def _on_upload_busy(self, key: Key, busy: bool) -> None:
@@ -294,5 +409,6 @@ class FormView(QScrollArea):
 
     async def aclose(self) -> None:
         """Cancel and await uploads and previews still running (call before closing)."""
+        self._build_timer.stop()
         self.model.flush_memory()
         await self.uploads.shutdown()

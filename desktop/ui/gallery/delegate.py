@@ -1,5 +1,9 @@
 """Paints one gallery tile: thumbnail (or a placeholder while it loads), a star badge and one
-line of prompt text. No per-item widgets; scaled pixmaps are cached so scrolling only blits."""
+line of prompt text. No per-item widgets; scaled pixmaps are cached so scrolling only blits.
+
+The pixmap cache is looked up before the model's decoded image: a tile that has been painted
+once stays painted even after the (smaller) decoded-image cache let its image go, so a screen
+with more tiles than that cache never reloads thumbnails in a loop."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from desktop.ui.gallery.model import EntryRole, FailedRole
 from desktop.ui.gallery.sources import GalleryEntry
 
-PIXMAP_CACHE = 400
+PIXMAP_CACHE = 250  # tile-sized pixmaps: ~28 MB at 168 px (a 4K screen shows ~210 tiles)
 CAPTION_HEIGHT = 20
 PADDING = 6
 STAR_COLOR = QColor(255, 196, 0)
@@ -23,7 +27,7 @@ class GalleryDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None, *, tile: int = 168) -> None:
         super().__init__(parent)
         self.tile = tile
-        self._pixmaps: OrderedDict[tuple[Hashable, int, int], QPixmap] = OrderedDict()
+        self._pixmaps: OrderedDict[tuple[Hashable, int, int, float], QPixmap] = OrderedDict()
 
     def set_tile(self, tile: int) -> None:
         self.tile = tile
@@ -34,23 +38,45 @@ class GalleryDelegate(QStyledItemDelegate):
     ) -> QSize:
         return QSize(self.tile + 2 * PADDING, self.tile + CAPTION_HEIGHT + 2 * PADDING)
 
-    def _scaled(self, key: Hashable, image: QImage, box: QSize, ratio: float) -> QPixmap:
-        cache_key = (key, box.width(), box.height())
+    def _cached(self, key: Hashable, box: QSize, ratio: float) -> QPixmap | None:
+        cache_key = (key, box.width(), box.height(), ratio)
         pixmap = self._pixmaps.get(cache_key)
         if pixmap is None or pixmap.cacheKey() == 0:
-            target = QSize(int(box.width() * ratio), int(box.height() * ratio))
-            scaled = image.scaled(
-                target,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            pixmap = QPixmap.fromImage(scaled)
-            pixmap.setDevicePixelRatio(ratio)
-            self._pixmaps[cache_key] = pixmap
-            while len(self._pixmaps) > PIXMAP_CACHE:
-                self._pixmaps.popitem(last=False)
+            return None
         self._pixmaps.move_to_end(cache_key)
         return pixmap
+
+    def _scaled(self, key: Hashable, image: QImage, box: QSize, ratio: float) -> QPixmap:
+        target = QSize(int(box.width() * ratio), int(box.height() * ratio))
+        scaled = image.scaled(
+            target,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        pixmap = QPixmap.fromImage(scaled)
+        pixmap.setDevicePixelRatio(ratio)
+        self._pixmaps[(key, box.width(), box.height(), ratio)] = pixmap
+        while len(self._pixmaps) > PIXMAP_CACHE:
+            self._pixmaps.popitem(last=False)
+        return pixmap
+
+    def _pixmap(
+        self,
+        entry: GalleryEntry | None,
+        index: QModelIndex | QPersistentModelIndex,
+        box: QSize,
+        painter: QPainter,
+    ) -> QPixmap | None:
+        if entry is None:
+            return None
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        pixmap = self._cached(entry.key, box, ratio)
+        if pixmap is not None:
+            return pixmap
+        image = index.data(Qt.ItemDataRole.DecorationRole)
+        if not isinstance(image, QImage) or image.isNull():
+            return None
+        return self._scaled(entry.key, image, box, ratio)
 
     def forget(self, key: Hashable) -> None:
         for cache_key in [k for k in self._pixmaps if k[0] == key]:
@@ -89,10 +115,8 @@ class GalleryDelegate(QStyledItemDelegate):
 
         box = QRect(rect.left() + PADDING - 2, rect.top() + PADDING - 2, self.tile, self.tile)
         entry: GalleryEntry | None = index.data(EntryRole)
-        image = index.data(Qt.ItemDataRole.DecorationRole) if entry is not None else None
-        if isinstance(image, QImage) and not image.isNull():
-            ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
-            pixmap = self._scaled(entry.key if entry else None, image, box.size(), ratio)
+        pixmap = self._pixmap(entry, index, box.size(), painter)
+        if pixmap is not None:
             size = pixmap.deviceIndependentSize().toSize()
             x = box.left() + (box.width() - size.width()) // 2
             y = box.top() + (box.height() - size.height()) // 2

@@ -2,9 +2,14 @@
 
 A request names a key and a coroutine factory that yields a small JPEG on disk (the library's
 cached thumbnail or the server-history cache). Pillow decodes it in a worker thread; the GUI
-thread only wraps the finished RGBA bytes in a QImage. The most recent requests run first (what
+thread only wraps the finished pixels in a QImage. The most recent requests run first (what
 is on screen now), and old requests beyond a cap are dropped, so flinging through 10,000 rows
-never builds a backlog."""
+never builds a backlog.
+
+Memory is the budget that matters here (the gallery shares the machine with ComfyUI): images
+keep their real size (at most 256 px, aspect preserved) and opaque ones are stored as 3-byte
+RGB, so the whole cache holds at most ~48 MB. The delegate keeps the tile-sized pixmaps it
+paints, so a tile on screen never needs its decoded image again."""
 
 from __future__ import annotations
 
@@ -26,20 +31,30 @@ log = logging.getLogger("comfydesk.ui")
 
 PathLoader = Callable[[], Awaitable[Path]]
 
-CACHE_SIZE = 600  # decoded 256 px images: at most ~150 MB
+CACHE_SIZE = 250  # decoded thumbnails, <= 256 px RGB (192 KB each): at most ~48 MB
+THUMB_SIDE = 256  # the library's thumbnails are this size; a bigger file is scaled down
 MAX_PENDING = 160  # requests waiting; older ones are forgotten (they are off screen by now)
 WORKERS = 4
+
+
+_ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
 
 
 @dataclass(frozen=True, slots=True)
 class RawImage:
     width: int
     height: int
-    rgba: bytes
+    pixels: bytes  # RGBA, or RGB when ``has_alpha`` is false
+    has_alpha: bool = True
 
 
-def decode_file(path: Path, size: int | None = None) -> RawImage:
-    """RGBA pixels of ``path`` (scaled to fit ``size`` if given). Raises ImageError."""
+def _has_alpha(im: Image.Image) -> bool:
+    return im.mode in _ALPHA_MODES or (im.mode == "P" and "transparency" in im.info)
+
+
+def decode_file(path: Path, size: int | None = None, *, compact: bool = False) -> RawImage:
+    """Pixels of ``path`` (scaled to fit ``size`` if given). ``compact`` keeps an opaque
+    picture as 3-byte RGB instead of RGBA. Raises ImageError."""
     with open_image(path) as im:
         if size is not None:
             im.draft("RGB", (size, size))
@@ -47,18 +62,28 @@ def decode_file(path: Path, size: int | None = None) -> RawImage:
         frame = ImageOps.exif_transpose(im)
         if size is not None and max(frame.size) > size:
             frame.thumbnail((size, size), Image.Resampling.LANCZOS)
-        rgba = frame.convert("RGBA")
-        return RawImage(rgba.width, rgba.height, rgba.tobytes())
+        opaque = compact and not _has_alpha(frame)
+        pixels = frame.convert("RGB" if opaque else "RGBA")
+        return RawImage(pixels.width, pixels.height, pixels.tobytes(), has_alpha=not opaque)
 
 
 def to_qimage(raw: RawImage) -> QImage:
-    image = QImage(raw.rgba, raw.width, raw.height, raw.width * 4, QImage.Format.Format_RGBA8888)
+    if raw.has_alpha:
+        fmt, depth = QImage.Format.Format_RGBA8888, 4
+    else:
+        fmt, depth = QImage.Format.Format_RGB888, 3
+    image = QImage(raw.pixels, raw.width, raw.height, raw.width * depth, fmt)
     return image.copy()  # own the pixels; the bytes object may go away
 
 
 async def load_qimage(path: Path, size: int | None = None) -> QImage:
     """Decode with Pillow in a worker thread; raises ImageError."""
     return to_qimage(await asyncio.to_thread(decode_file, path, size))
+
+
+async def load_thumbnail(path: Path) -> QImage:
+    """A gallery thumbnail: at most THUMB_SIDE px, 3 bytes a pixel when opaque."""
+    return to_qimage(await asyncio.to_thread(decode_file, path, THUMB_SIDE, compact=True))
 
 
 class ThumbnailCache(QObject):
@@ -123,7 +148,7 @@ class ThumbnailCache(QObject):
                 self._busy.add(key)
                 try:
                     path = await loader()
-                    image = await load_qimage(path)
+                    image = await load_thumbnail(path)
                 except asyncio.CancelledError:
                     raise
                 except Exception as err:  # any failure is one grey tile, never a crash

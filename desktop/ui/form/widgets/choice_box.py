@@ -2,6 +2,8 @@
 
 One ``QStringListModel`` feeds both the drop-down and a ``QCompleter`` in filter mode, so the
 artist types any part of a name ("xl" finds "sd_xl_base.safetensors"). No per-entry widgets.
+The completer and the drop-down's list view are made on first use (focus, a key press, the
+popup): a form has many combo boxes and the artist opens few of them.
 """
 
 from __future__ import annotations
@@ -10,12 +12,37 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QListView, QWidget
+from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent
+from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QListView, QWidget
 
 from desktop.ui.form.widgets.base import ParamEditor
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from desktop.workflow.params import ParamSpec
+
+
+class _SearchLine(QLineEdit):
+    """The combo's line edit; calls ``before_typing`` ahead of the first key it handles (keys
+    may reach it directly, without the combo ever getting focus)."""
+
+    def __init__(self, before_typing: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._before_typing: Callable[[], None] | None = before_typing
+
+    def _typing(self) -> None:
+        if self._before_typing is not None:
+            hook, self._before_typing = self._before_typing, None
+            hook()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self._typing()
+        super().keyPressEvent(event)
+
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
+        self._typing()
+        super().inputMethodEvent(event)
 
 
 class SearchableComboBox(QComboBox):
@@ -25,32 +52,60 @@ class SearchableComboBox(QComboBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setEditable(True)
+        line = _SearchLine(self._install_completer, self)
+        line.setPalette(self.palette())  # as setEditable(True) does
+        self.setLineEdit(line)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         # The default policy measures every entry's width: slow for 10,000 file names.
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(12)
         self._list = QStringListModel(self)
         self.setModel(self._list)
-        view = QListView(self)
-        view.setUniformItemSizes(True)
-        view.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setView(view)
-        self.search_completer = QCompleter(self._list, self)
-        self.search_completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.search_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.search_completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.search_completer.setMaxVisibleItems(15)
-        popup = self.search_completer.popup()
-        if isinstance(popup, QListView):
-            popup.setUniformItemSizes(True)
-        self.setCompleter(self.search_completer)
+        self._completer: QCompleter | None = None
+        self._view_ready = False
         self.activated.connect(self._on_activated)
-        self.search_completer.activated[str].connect(self._on_text_chosen)
         self.lineEdit().editingFinished.connect(self._on_editing_finished)
         self._entries: list[str] = []
         self._index: dict[str, int] = {}
         self._folded: dict[str, str] = {}
+
+    @property
+    def search_completer(self) -> QCompleter:
+        self._install_completer()
+        assert self._completer is not None
+        return self._completer
+
+    def _install_completer(self) -> None:
+        if self._completer is not None:
+            return
+        completer = QCompleter(self._list, self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(15)
+        popup = completer.popup()
+        if isinstance(popup, QListView):
+            popup.setUniformItemSizes(True)
+        self._completer = completer
+        self.setCompleter(completer)
+        completer.activated[str].connect(self._on_text_chosen)
+
+    def _install_view(self) -> None:
+        if self._view_ready:
+            return
+        self._view_ready = True
+        view = QListView(self)
+        view.setUniformItemSizes(True)
+        view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setView(view)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._install_completer()
+        super().focusInEvent(event)
+
+    def showPopup(self) -> None:
+        self._install_view()
+        super().showPopup()
 
     def set_entries(self, entries: Sequence[str]) -> None:
         self._entries = list(entries)
@@ -90,7 +145,7 @@ class SearchableComboBox(QComboBox):
     def completing(self) -> bool:
         """True while the filter popup is open: Return then belongs to the popup's choice,
         which arrives right after the line edit's ``editingFinished``."""
-        return self.search_completer.popup().isVisible()
+        return self._completer is not None and self._completer.popup().isVisible()
 
     def _on_editing_finished(self) -> None:
         if self.completing():
