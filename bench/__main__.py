@@ -75,15 +75,16 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[f"COMFYDESK_{kind}_DIR"] = str(sandbox / kind.lower())
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
-    import qasync
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.event_loop import EventLoop
 
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     # Benchmarks open and close windows; closing the last one must not stop the loop.
     app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
+    loop = EventLoop(app)
     asyncio.set_event_loop(loop)
     ctx = Context(quick=args.quick)
     info = machine_info()

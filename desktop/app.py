@@ -398,7 +398,7 @@ class ComfyDeskApp(QObject):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import qasync
+    from desktop.ui.event_loop import EventLoop
 
     options = parse_args(sys.argv[1:] if argv is None else argv)
     setup_logging()
@@ -411,7 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(qapp, QApplication)
     qapp.setWindowIcon(app_icon())
     qapp.setQuitOnLastWindowClosed(False)  # the run() coroutine decides when we are done
-    loop = qasync.QEventLoop(qapp)
+    loop = EventLoop(qapp)
     asyncio.set_event_loop(loop)
     holder: dict[str, Any] = {}
     reporter = ExceptionReporter(lambda: holder["app"].window if "app" in holder else None)

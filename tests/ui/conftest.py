@@ -9,8 +9,10 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from desktop.ui.event_loop import EventLoop
 
-class _TestLoop(qasync.QEventLoop):
+
+class _TestLoop(EventLoop):
     """qasync keeps a Qt timer for every ``call_later`` until it fires, even after the handle is
     cancelled or the loop closed (each ``asyncio.timeout()`` leaves one). Its timer object may
     then be garbage-collected on a worker thread during a later test, and Qt warns "Timers
