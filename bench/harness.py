@@ -304,6 +304,9 @@ def regressions(metrics: list[Metric], baseline_path: Path = BASELINE) -> list[s
         ref = base.get(m.name)
         if not ref or not m.samples or m.judge in ("p99", "max"):
             continue
+        # A single sample (a first-ever fetch, a cold start) is too noisy to judge alone.
+        if len(m.samples) < 2:
+            continue
         old_samples = ref.get("samples") or [ref["median"]]
         old = float(_best(old_samples, m.higher_is_better))
         new = _best(m.samples, m.higher_is_better)

@@ -120,9 +120,9 @@ def test_regressions_for_higher_is_better(tmp_path: Path) -> None:
 def test_regressions_ignore_noise_sized_numbers(tmp_path: Path) -> None:
     base = _baseline(tmp_path, tiny=([0.5], "ms"), small=([4.0], "MB"), big=([30.0], "MB"))
     metrics = [
-        Metric("tiny", "ms", [4.9]),  # under the 5 ms floor
-        Metric("small", "MB", [19.0]),  # under the 20 MB floor
-        Metric("big", "MB", [100.0]),
+        Metric("tiny", "ms", [4.9, 4.9]),  # under the 5 ms floor
+        Metric("small", "MB", [19.0, 19.0]),  # under the 20 MB floor
+        Metric("big", "MB", [100.0, 101.0]),
     ]
     assert regressions(metrics, base) == ["big: best 30.00 -> 100.00 MB (3.3× worse)"]
 
@@ -139,8 +139,16 @@ def test_regressions_leave_worst_case_metrics_to_their_targets(tmp_path: Path) -
 def test_regressions_fall_back_to_a_baseline_median(tmp_path: Path) -> None:
     path = tmp_path / "old.json"
     path.write_text(json.dumps({"metrics": {"x": {"median": 10.0}}}), encoding="utf-8")
-    assert regressions([Metric("x", "ms", [40.0])], path) == [
+    assert regressions([Metric("x", "ms", [40.0, 41.0])], path) == [
         "x: best 10.00 -> 40.00 ms (4.0× worse)"
+    ]
+
+
+def test_regressions_skip_single_samples(tmp_path: Path) -> None:
+    base = _baseline(tmp_path, first=([10.0], "ms"))
+    assert regressions([Metric("first", "ms", [100.0])], base) == []
+    assert regressions([Metric("first", "ms", [100.0, 90.0])], base) == [
+        "first: best 10.00 -> 90.00 ms (9.0× worse)"
     ]
 
 
@@ -192,8 +200,8 @@ def test_write_results_round_trips(tmp_path: Path) -> None:
         "passed": True,
     }
     # A results file is also a valid baseline (that is how --update-baseline makes one).
-    assert regressions([Metric("open", "ms", [3.0])], path) == []
-    assert regressions([Metric("open", "ms", [5.5])], path) == [
+    assert regressions([Metric("open", "ms", [3.0, 3.0])], path) == []
+    assert regressions([Metric("open", "ms", [5.5, 6.0])], path) == [
         "open: best 1.00 -> 5.50 ms (5.5× worse)"
     ]
 
@@ -244,3 +252,28 @@ def test_report_replaces_only_the_generated_block(tmp_path: Path) -> None:
     bare.write_text("no markers\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="no <!-- bench-table:start -->"):
         report.update_doc("| new |", bare)
+
+
+def test_a_regression_must_show_again_when_re_measured(tmp_path, monkeypatch) -> None:
+    import asyncio
+
+    import bench.__main__ as runner
+
+    monkeypatch.setattr(runner, "regressions", lambda ms: regressions(ms, base))
+    base = _baseline(tmp_path, noisy=([10.0, 11.0], "ms"), slow=([10.0, 11.0], "ms"))
+    reruns: list[list[str]] = []
+
+    async def fake_run_all(ctx, modules, owners):
+        reruns.append(modules)
+        ctx.add(Metric("noisy", "ms", [10.5, 12.0]))  # the neighbour went quiet
+        ctx.add(Metric("slow", "ms", [50.0, 55.0]))  # still slow: a real regression
+        return []
+
+    monkeypatch.setattr(runner, "run_all", fake_run_all)
+    ctx = Context(quick=True)
+    ctx.add(Metric("noisy", "ms", [40.0, 41.0]))
+    ctx.add(Metric("slow", "ms", [50.0, 52.0]))
+    owners = {"noisy": "bench_a", "slow": "bench_b"}
+    worse = asyncio.run(runner.remeasure(ctx, owners))
+    assert reruns == [["bench_a", "bench_b"]]
+    assert worse == ["slow: best 10.00 -> 50.00 ms (5.0× worse)"]
