@@ -47,6 +47,7 @@ _SHOWCASE = {
         "v1-5-pruned-emaonly-fp16.safetensors",
         "v1-5-pruned-emaonly.safetensors",
         "dreamshaper_8.safetensors",
+        "DreamShaper_8_pruned.safetensors",
         "512-inpainting-ema.safetensors",
         "sd_xl_base_1.0.safetensors",
         "sd_xl_refiner_1.0.safetensors",
@@ -61,6 +62,7 @@ _SHOWCASE = {
     "diffusion_models": [
         "qwen_image_fp8_e4m3fn.safetensors",
         "hidream_e1_full_bf16.safetensors",
+        "lotus-depth-d-v1-1.safetensors",
         "flux1-dev.safetensors",
     ],
     "text_encoders": [

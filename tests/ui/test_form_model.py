@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import copy
 import functools
-import gc
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from PIL import Image
 from pytestqt.qtbot import QtBot
 
@@ -26,15 +23,6 @@ from desktop.workflow.sources import load_workflow
 from tests.conftest import shared_path
 
 API = shared_path("workflows", "api")
-
-
-@pytest.fixture(autouse=True)
-def collect_widgets_on_this_thread() -> Iterator[None]:
-    """Widgets tied up in signal-closure cycles are freed by the cyclic GC, which may run on a
-    worker thread (to_thread) during a later test; Qt then warns about timers stopped from
-    another thread. Collecting after each test keeps their destruction on the GUI thread."""
-    yield
-    gc.collect()
 
 
 @functools.cache
@@ -143,9 +131,8 @@ def test_rejection_clears_when_a_workflow_is_loaded(qtbot: QtBot) -> None:
 
 def test_memory_skips_values_the_server_would_refuse(qtbot: QtBot) -> None:
     model = loaded("txt2img_batch2_subfolder.json")
-    fingerprint = model.current_workflow().fingerprint()
     memory.remember(
-        fingerprint,
+        model.memory_key(),
         memory.Remembered(
             values={("3", "steps"): 0, ("3", "cfg"): 4.5, ("99", "x"): 1},
             seed_modes={("3", "seed"): "BOGUS"},
@@ -163,8 +150,26 @@ def test_unreadable_memory_file_is_ignored(qtbot: QtBot) -> None:
     assert model.value(("3", "steps")) == 2
     model.set_value(("3", "steps"), 5)
     model.flush_memory()
-    recalled = memory.recall(model.current_workflow().fingerprint())
+    recalled = memory.recall(model.memory_key())
     assert recalled.values == {("3", "steps"): 5}
+
+
+def test_two_files_wired_alike_keep_their_own_values(qtbot: QtBot, tmp_path) -> None:
+    source = shared_path("workflows", "api", "txt2img_batch2_subfolder.json")
+    twin = tmp_path / "twin.json"
+    twin.write_bytes(source.read_bytes())
+    info = ObjectInfo(raw_object_info())
+    first = FormModel()
+    first.load(load_workflow(source), info)
+    first.set_value(("3", "steps"), 9)
+    first.flush_memory()
+    other = FormModel()
+    other.load(load_workflow(twin), info)
+    assert other.current_workflow().fingerprint() == first.current_workflow().fingerprint()
+    assert other.value(("3", "steps")) == 2
+    again = FormModel()
+    again.load(load_workflow(source), info)
+    assert again.value(("3", "steps")) == 9
 
 
 def test_memory_forgets_the_oldest_workflows(qtbot: QtBot) -> None:

@@ -1,4 +1,4 @@
-"""Per-workflow remembered values: what the artist changed, keyed by ``Workflow.fingerprint()``.
+"""Per-workflow remembered values: what the artist changed, keyed by file and graph shape.
 
 Stored as one small JSON file in the config folder. Unreadable or hand-mangled files are ignored
 (logged), never fatal: losing remembered values is better than refusing to open a workflow.
@@ -17,7 +17,7 @@ from typing import Any
 
 from desktop import paths
 
-log = logging.getLogger("ui")
+log = logging.getLogger("comfydesk.ui")
 
 FILE_NAME = "form-memory.json"
 MAX_WORKFLOWS = 200  # oldest entries are dropped so the file cannot grow without bound

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import json
 import logging
 import os
@@ -31,7 +32,7 @@ from desktop.workflow.params import (
 )
 from desktop.workflow.seeds import DEFAULT_SEED_MODE, SeedMode, next_seed
 
-log = logging.getLogger("ui")
+log = logging.getLogger("comfydesk.ui")
 
 Key = tuple[str, str]
 MEMORY_DELAY_S = 0.4  # batch a burst of keystrokes into one small file write
@@ -387,7 +388,7 @@ class FormModel(QObject):
     def _restore_remembered(self) -> None:
         if not self._remember or self._current is None:
             return
-        remembered = memory.recall(self._current.fingerprint())
+        remembered = memory.recall(self.memory_key())
         for key, value in remembered.values.items():
             spec = self._specs.get(key)
             # Skip values the server would now refuse (a model that is gone, a changed range).
@@ -397,6 +398,15 @@ class FormModel(QObject):
         for key, mode_name in remembered.seed_modes.items():
             if key in self._seed_modes and mode_name in SeedMode.__members__:
                 self._seed_modes[key] = SeedMode[mode_name]
+
+    def memory_key(self) -> str:
+        """Values are remembered per file *and* graph shape: two files wired alike (say two
+        SDXL templates) keep their own values, and a file rewired in ComfyUI starts afresh."""
+        assert self._current is not None
+        source = self._current.source
+        origin = str(source.resolve()) if source is not None else self._current.name
+        tag = hashlib.sha256(origin.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        return f"{self._current.fingerprint()}-{tag}"
 
     def _schedule_memory(self) -> None:
         if not self._remember:
@@ -420,9 +430,7 @@ class FormModel(QObject):
         values = {k: self.value(k) for k in self._specs if self.is_modified(k)}
         modes = {k: m.name for k, m in self._seed_modes.items() if m != DEFAULT_SEED_MODE}
         try:
-            memory.remember(
-                self._current.fingerprint(), memory.Remembered(values=values, seed_modes=modes)
-            )
+            memory.remember(self.memory_key(), memory.Remembered(values=values, seed_modes=modes))
         except OSError as err:
             log.warning("Could not remember form values: %s", err)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PySide6.QtGui import QImage
 
-log = logging.getLogger("ui")
+log = logging.getLogger("comfydesk.ui")
 
 MAX_PIXELS = 80_000_000  # refuse decompression bombs rather than stall a worker thread
 
