@@ -46,6 +46,7 @@ from desktop.jobs.model import (
 )
 from desktop.jobs.queue_sync import QueueSync
 from desktop.jobs.sinks import FolderSink, ResultSink
+from desktop.jobs.tasks import TaskSet
 from desktop.jobs.tracker import JobTracker, Update
 
 __all__ = ["FolderSink", "JobManager", "ResultSink"]
@@ -94,7 +95,7 @@ class JobManager:
         self._epoch = 0  # connections so far; a job not seen since the last one may be gone
         self._seen_epoch: dict[str, int] = {}
         self._closed = False
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet()
         self._journal_task: asyncio.Task[Any] | None = None
         self._journal_dirty = False
         self._change_cbs: list[Callable[[JobSnapshot], None]] = []
@@ -126,10 +127,7 @@ class JobManager:
     async def close(self) -> None:
         self._closed = True
         writer = self._journal_task
-        tasks = [t for t in self._tasks if t is not writer]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.cancel_all(spare=writer)
         if writer is not None:
             await asyncio.gather(writer, return_exceptions=True)  # let the last write land
         if self._journal is not None:
@@ -139,15 +137,7 @@ class JobManager:
                 fut.cancel()
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("Task %s failed", task.get_name(), exc_info=task.exception())
+        return self._tasks.spawn(coro, name)
 
     # ------------------------------------------------------------------ queries
 

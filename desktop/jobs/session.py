@@ -19,6 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from desktop.comfy import cache as _cache
 from desktop.comfy.client import ComfyClient
 from desktop.comfy.errors import ComfyError
 from desktop.comfy.messages import (
@@ -33,11 +34,7 @@ from desktop.comfy.object_info import ObjectInfo
 from desktop.comfy.types import SystemStats
 from desktop.jobs.manager import JobManager
 from desktop.jobs.sinks import ResultSink
-
-try:  # the disk cache is optional: without it node definitions are kept in memory only
-    from desktop.comfy import cache as _cache
-except ImportError:  # pragma: no cover - depends on the comfy layer's build
-    _cache = None  # type: ignore[assignment]
+from desktop.jobs.tasks import TaskSet
 
 log = logging.getLogger("comfydesk.jobs")
 
@@ -118,7 +115,7 @@ class ServerSession:
         self._load_object_info = load_object_info
         self._stats_interval = stats_interval
         self._stream: Any = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet()
         self._stats_wake = asyncio.Event()
         self._status_cbs: _Listeners[SessionStatus] = _Listeners()
         self._event_cbs: _Listeners[StreamEvent] = _Listeners()
@@ -137,10 +134,7 @@ class ServerSession:
         self._spawn(self._refresh_stats(), "session-stats")
 
     async def close(self) -> None:
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.cancel_all()
         if self._stream is not None:
             await self._stream.close()
         await self.jobs.close()
@@ -152,15 +146,7 @@ class ServerSession:
             self._stream.reconnect_now()
 
     def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("Task %s failed", task.get_name(), exc_info=task.exception())
+        return self._tasks.spawn(coro, name)
 
     # ------------------------------------------------------------------ listeners
 
@@ -242,9 +228,7 @@ class ServerSession:
             version = await self._version()
             if self.object_info is not None and version == self._object_info_version:
                 return
-            cached = None
-            if _cache is not None:
-                cached = await _cache.load_cached_object_info(self.client.base_url, version)
+            cached = await _cache.load_cached_object_info(self.client.base_url, version)
             if cached is not None:
                 self._publish_info(cached, version)
             else:
@@ -257,8 +241,7 @@ class ServerSession:
         info = await self.client.object_info()
         version = await self._version()
         self._publish_info(info, version)
-        if _cache is not None:
-            await _cache.store_object_info(self.client.base_url, version, info)
+        await _cache.store_object_info(self.client.base_url, version, info)
         return info
 
     def _publish_info(self, info: ObjectInfo, version: str) -> None:

@@ -3,9 +3,11 @@ so awaiting in a test also pumps Qt events."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 import pytest
+import pytestqt.plugin
 import qasync
 from PySide6.QtWidgets import QApplication
 
@@ -28,12 +30,41 @@ class _TestLoop(EventLoop):
             pending.clear()
 
 
+_latest: list[_TestLoop] = []
+
+
 def pytest_asyncio_loop_factories(config, item):
     def make_loop() -> qasync.QEventLoop:
         app = QApplication.instance() or QApplication([])
-        return _TestLoop(app)
+        loop = _TestLoop(app)
+        _latest[:] = [loop]
+        return loop
 
     return {"qt": make_loop}
+
+
+def _as_the_loop(qt_step):
+    """pytest-qt pumps Qt events and closes widgets after a test's call and around its
+    teardown. Under qasync that runs the test loop's timer and socket callbacks (and slots),
+    which need their loop to be the running one — else a still-alive task, say the demo
+    server's worker, fails with "no running event loop". Mark it running for the step, as the
+    app's EventLoop does for its last pump."""
+
+    def step(*args, **kwargs):
+        loop = _latest[0] if _latest else None
+        if loop is None or loop.is_closed() or loop.is_running():
+            return qt_step(*args, **kwargs)
+        asyncio.events._set_running_loop(loop)
+        try:
+            return qt_step(*args, **kwargs)
+        finally:
+            asyncio.events._set_running_loop(None)
+
+    return step
+
+
+pytestqt.plugin._process_events = _as_the_loop(pytestqt.plugin._process_events)
+pytestqt.plugin._close_widgets = _as_the_loop(pytestqt.plugin._close_widgets)
 
 
 @pytest.fixture(autouse=True)
