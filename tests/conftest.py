@@ -3,8 +3,11 @@ never sees the user's real keyring."""
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +22,13 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 def shared_path(*parts: str) -> Path:
     """A file from the read-only shared material (recordings, sample workflows)."""
     return SHARED.joinpath(*parts)
+
+
+@functools.cache
+def recorded_object_info_raw() -> dict[str, Any]:
+    """The recorded server's ``/object_info`` document (parsed once per test run)."""
+    path = shared_path("comfyui-captures", "00-server-info", "object_info.json")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(autouse=True)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytestqt.plugin
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from desktop.library import Library
 from desktop.ui.event_loop import EventLoop
 
 
@@ -74,3 +77,11 @@ def _collect_widget_cycles():
     then warns "Timers cannot be stopped from another thread"."""
     yield
     gc.collect()
+
+
+@pytest.fixture
+async def library(tmp_path: Path) -> AsyncIterator[Library]:
+    """An empty library in this test's folder, closed afterwards."""
+    lib = await Library.open(tmp_path / "library")
+    yield lib
+    await lib.close()

@@ -5,9 +5,6 @@ half-built form."""
 from __future__ import annotations
 
 import functools
-import gc
-import json
-from collections.abc import Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -18,15 +15,9 @@ from desktop.ui.form import FormModel, FormView
 from desktop.ui.form.widgets.choice_box import ChoiceEdit
 from desktop.workflow.document import Workflow
 from desktop.workflow.sources import load_workflow
-from tests.conftest import shared_path
+from tests.conftest import recorded_object_info_raw, shared_path
 
 WORKFLOW = shared_path("workflows", "ui", "image_qwen_image_instantx_controlnet.json")
-
-
-@pytest.fixture(autouse=True)
-def collect_widgets_on_this_thread() -> Iterator[None]:
-    yield
-    gc.collect()  # see tests/ui/test_form_uploads.py: keep Qt object deletion on this thread
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +28,7 @@ def one_step_per_slice(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @functools.cache
 def object_info() -> ObjectInfo:
-    raw = json.loads(shared_path("comfyui-captures/00-server-info/object_info.json").read_text())
-    return ObjectInfo(raw)
+    return ObjectInfo(recorded_object_info_raw())
 
 
 def workflow() -> Workflow:

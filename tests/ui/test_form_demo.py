@@ -5,9 +5,7 @@ rejection lands on the widget."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,15 +28,6 @@ BIG_SEED = 2**63 + 12345
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support raise", "This plugin does not support grabbing the keyboard"
 )
-
-
-@pytest.fixture(autouse=True)
-def collect_widgets_on_this_thread() -> Iterator[None]:
-    """Widgets tied up in signal-closure cycles are freed by the cyclic GC, which may run on a
-    worker thread (to_thread) during a later test; Qt then warns about timers stopped from
-    another thread. Collecting after each test keeps their destruction on the GUI thread."""
-    yield
-    gc.collect()
 
 
 def open_form(

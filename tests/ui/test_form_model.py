@@ -20,14 +20,14 @@ from desktop.ui.form.rejection import describe_input_error
 from desktop.ui.form.thumbnails import decode_thumbnail
 from desktop.workflow.seeds import SeedMode
 from desktop.workflow.sources import load_workflow
-from tests.conftest import shared_path
+from tests.conftest import recorded_object_info_raw, shared_path
 
 API = shared_path("workflows", "api")
 
 
 @functools.cache
 def raw_object_info() -> dict[str, Any]:
-    return json.loads(shared_path("comfyui-captures/00-server-info/object_info.json").read_text())
+    return recorded_object_info_raw()
 
 
 def loaded(name: str, raw: dict[str, Any] | None = None) -> FormModel:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import io
-import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -23,26 +21,16 @@ from desktop.ui.form import FormModel, FormView
 from desktop.ui.form.uploads import server_name
 from desktop.ui.form.widgets.image_input import ImageInput
 from desktop.workflow.sources import load_workflow
-from tests.conftest import shared_path
+from tests.conftest import recorded_object_info_raw, shared_path
 from tests.protocol.recorded_server import RecordedComfy, parse_form, running_fake
 
 KEY = ("10", "image")
 PNG = shared_path("workflows", "images", "comfyui_png_with_prompt_and_workflow_0.png")
 
 
-@pytest.fixture(autouse=True)
-def collect_widgets_on_this_thread() -> Iterator[None]:
-    """Widgets tied up in signal-closure cycles are freed by the cyclic GC, which may run on a
-    worker thread (to_thread) during a later test; Qt then warns about timers stopped from
-    another thread. Collecting after each test keeps their destruction on the GUI thread."""
-    yield
-    gc.collect()
-
-
 @functools.cache
 def object_info() -> ObjectInfo:
-    raw = json.loads(shared_path("comfyui-captures/00-server-info/object_info.json").read_text())
-    return ObjectInfo(raw)
+    return ObjectInfo(recorded_object_info_raw())
 
 
 class FakeUploader:

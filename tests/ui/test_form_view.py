@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import copy
 import functools
-import gc
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,7 @@ from desktop.ui.form.widgets.text_edit import LineEdit, PromptEdit
 from desktop.workflow.document import Workflow
 from desktop.workflow.seeds import SeedMode
 from desktop.workflow.sources import load_workflow
-from tests.conftest import shared_path
+from tests.conftest import recorded_object_info_raw, shared_path
 
 API = shared_path("workflows", "api")
 IMAGES = shared_path("workflows", "images")
@@ -38,19 +36,9 @@ pytestmark = pytest.mark.qt_log_ignore(
 BIG_SEED = 18_446_744_073_709_551_000  # > 2**53: a double or a 32-bit spin box would mangle it
 
 
-@pytest.fixture(autouse=True)
-def collect_widgets_on_this_thread() -> Iterator[None]:
-    """Widgets tied up in signal-closure cycles are freed by the cyclic GC, which may run on a
-    worker thread (to_thread) during a later test; Qt then warns about timers stopped from
-    another thread. Collecting after each test keeps their destruction on the GUI thread."""
-    yield
-    gc.collect()
-
-
 @functools.cache
 def object_info() -> ObjectInfo:
-    raw = json.loads(shared_path("comfyui-captures/00-server-info/object_info.json").read_text())
-    return ObjectInfo(raw)
+    return ObjectInfo(recorded_object_info_raw())
 
 
 def raw_prompt(name: str) -> dict[str, Any]:

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QColor, QImage
@@ -26,15 +23,6 @@ pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support grabbing the keyboard",
     "This plugin does not support propagateSizeHints",
 )
-
-
-@pytest.fixture(autouse=True)
-def collect_widgets_on_this_thread() -> Iterator[None]:
-    """Widgets tied up in signal-closure cycles are freed by the cyclic GC, which may run on a
-    worker thread (to_thread) during a later test; Qt then warns about timers stopped from
-    another thread. Collecting after each test keeps their destruction on the GUI thread."""
-    yield
-    gc.collect()
 
 
 def spec(kind: ParamKind, value: object, **options: object) -> ParamSpec:

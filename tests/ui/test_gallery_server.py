@@ -3,9 +3,8 @@ survive a server restart, and the server-history source pages, filters and keeps
 
 from __future__ import annotations
 
-import gc
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,19 +21,6 @@ from tests.protocol.jobs_support import connected, eventually, txt2img
 from tests.ui.gallery_support import QT_NOISE, WAIT, until
 
 pytestmark = [QT_NOISE, pytest.mark.demo_only]
-
-
-@pytest.fixture(autouse=True)
-def collect_widgets_on_this_thread() -> Iterator[None]:
-    yield
-    gc.collect()
-
-
-@pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Library]:
-    lib = await Library.open(tmp_path / "library")
-    yield lib
-    await lib.close()
 
 
 @pytest.fixture

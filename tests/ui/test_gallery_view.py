@@ -3,10 +3,6 @@ virtual paging of a large library."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
@@ -21,19 +17,6 @@ from desktop.ui.gallery.view import GalleryView
 from tests.ui.gallery_support import QT_NOISE, FakeTrash, add_picture, until
 
 pytestmark = QT_NOISE
-
-
-@pytest.fixture(autouse=True)
-def collect_widgets_on_this_thread() -> Iterator[None]:
-    yield
-    gc.collect()  # see tests/ui/test_form_uploads.py: keep Qt object deletion on this thread
-
-
-@pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Library]:
-    lib = await Library.open(tmp_path / "library")
-    yield lib
-    await lib.close()
 
 
 @pytest.fixture

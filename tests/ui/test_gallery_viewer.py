@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -21,19 +19,6 @@ from tests.ui.gallery_support import QT_NOISE, UI_WORKFLOW, FakeTrash, add_pictu
 
 pytestmark = QT_NOISE
 BIG_SEED = 2**53 + 11  # beyond 32 bits and beyond a double's exact range
-
-
-@pytest.fixture(autouse=True)
-def collect_widgets_on_this_thread() -> Iterator[None]:
-    yield
-    gc.collect()
-
-
-@pytest.fixture
-async def library(tmp_path: Path) -> AsyncIterator[Library]:
-    lib = await Library.open(tmp_path / "library")
-    yield lib
-    await lib.close()
 
 
 @pytest.fixture

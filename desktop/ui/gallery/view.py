@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.library import Library, LibraryQuery
 from desktop.library.server_history import HistoryClient, ServerHistory
+from desktop.ui.gallery.actions import local_action
 from desktop.ui.gallery.compare import CompareWindow
 from desktop.ui.gallery.controller import GalleryController
 from desktop.ui.gallery.delegate import GalleryDelegate
@@ -111,11 +112,7 @@ class GalleryView(Retranslatable, QWidget):
             ("check", self.check_library, ()),
             ("refresh", self.refresh, ("F5",)),
         ):
-            action = QAction(self)
-            action.setObjectName(f"gallery_{name}")
-            action.triggered.connect(slot)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action = local_action(self, f"gallery_{name}", slot, keys)
             self.list.addAction(action)
             button = QToolButton(self)
             button.setObjectName(f"gallery_{name}_button")

@@ -17,7 +17,6 @@ from PySide6.QtGui import (
     QGuiApplication,
     QImage,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
 )
 from PySide6.QtWidgets import (
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.gallery import params
+from desktop.ui.gallery.actions import local_action
 from desktop.ui.gallery.canvas import ImageCanvas
 from desktop.ui.gallery.controller import GalleryController
 from desktop.ui.gallery.model import GalleryModel
@@ -110,11 +110,7 @@ class ImageViewer(Retranslatable, QWidget):
             ("keep", self._keep, ()),
             ("delete", self._delete, ("Delete",)),
         ):
-            action = QAction(self)
-            action.setObjectName(f"viewer_{name}")
-            action.triggered.connect(slot)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action = local_action(self, f"viewer_{name}", slot, keys)
             self.addAction(action)
             self.toolbar.addAction(action)
             self._actions[name] = action
