@@ -16,12 +16,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 pytest_plugins = ["tests.demo_fixtures"]
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def shared_path(*parts: str) -> Path:
-    """A file from the read-only shared material (recordings, sample workflows)."""
-    return SHARED.joinpath(*parts)
+    """A file from the test data copied into the repository (recordings of both ComfyUI
+    versions, sample workflows and pictures); see tests/data/README.md."""
+    return DATA.joinpath(*parts)
 
 
 @functools.cache

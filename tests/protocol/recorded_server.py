@@ -1,5 +1,5 @@
 """A small aiohttp stand-in for ComfyUI that answers with the bodies recorded from a real
-0.3.64 server (shared/comfyui-captures) and logs every request it gets, so protocol tests can
+0.3.64 server (tests/data/comfyui-captures) and logs every request it gets, so protocol tests can
 check both what the client parses and what it sends. Not the demo server: no execution, just
 replay, plus hooks to override one route or script the WebSocket."""
 
