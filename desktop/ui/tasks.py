@@ -39,6 +39,11 @@ class TaskOwner(QObject):
         self._closed = False
 
     @property
+    def closed(self) -> bool:
+        """True once :meth:`shutdown` began: late Qt callbacks (paint, data) must not start work."""
+        return self._closed
+
+    @property
     def running(self) -> int:
         return sum(1 for task in self._tasks if not task.done())
 

@@ -121,6 +121,7 @@ class GalleryModel(QAbstractListModel):
         source = self.source
         return (
             not parent.isValid()
+            and not self._tasks.closed
             and isinstance(source, ServerSource)
             and source.history.has_older
             and not self._fetching
@@ -241,7 +242,11 @@ class GalleryModel(QAbstractListModel):
 
     def _request_page(self, row: int) -> None:
         page = row // PAGE
-        if page in self._loading_pages or not isinstance(self.source, LibrarySource):
+        if (
+            page in self._loading_pages
+            or not isinstance(self.source, LibrarySource)
+            or self._tasks.closed  # data() during a paint after shutdown
+        ):
             return
         self._loading_pages.add(page)
         self._tasks.start(self._load_page(page, self._epoch, self._shape), name="gallery page")
@@ -290,7 +295,7 @@ class GalleryModel(QAbstractListModel):
         try:
             if not isinstance(source, ServerSource):
                 return
-                self._set_busy(+1)
+            self._set_busy(+1)
             try:
                 images = await source.history.older()
             except HistoryMoved:

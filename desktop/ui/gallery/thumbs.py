@@ -131,6 +131,8 @@ class ThumbnailCache(QObject):
 
     def request(self, key: Hashable, loader: PathLoader) -> None:
         """Load ``key`` unless cached, failed or already on its way; newest requests first."""
+        if self._tasks.closed:  # a paint after shutdown (quit, test teardown) loads nothing
+            return
         if key in self._images or key in self._failed or key in self._busy:
             return
         self._waiting[key] = loader
