@@ -63,6 +63,7 @@ class GalleryModel(QAbstractListModel):
         self._loading_pages: set[int] = set()
         self._fetching = False
         self._busy = 0
+        self._refresh_lock = asyncio.Lock()
         self._index: dict[Hashable, int] | None = None
         self._tasks = TaskOwner(self, area="gallery", report_to_excepthook=False)
         self._tasks.failed.connect(lambda _name, err: self.problem.emit(str(err)))
@@ -338,25 +339,29 @@ class GalleryModel(QAbstractListModel):
         self._insert_top([e for e in fresh if matches(e, self.query.text)])
 
     async def _refresh_library(self, source: LibrarySource, epoch: int) -> None:
-        count = await source.count(self.query)
-        newest = await source.page(self.query, 0, NEWEST_WINDOW)
-        if epoch != self._epoch:
-            return
-        top = self._rows[0] if self._rows else None
-        if top is None and self._rows:
-            self.reload()  # nothing loaded yet to line up with
-            return
-        fresh: list[GalleryEntry] = []
-        for entry in newest:
-            if top is not None and entry.key == top.key:
-                break
-            fresh.append(entry)
-        if count != len(self._rows) + len(fresh) or (
-            top is not None and len(fresh) == NEWEST_WINDOW
-        ):
-            self.reload()  # deletions elsewhere, or too much at once: start over
-            return
-        self._insert_top(fresh)
+        # One refresh at a time: a batch stores its pictures one by one and each asks for a
+        # refresh; interleaved, one would count rows the other already inserted.
+        async with self._refresh_lock:
+            for _ in range(3):  # a picture stored between the count and the page: look again
+                count = await source.count(self.query)
+                newest = await source.page(self.query, 0, NEWEST_WINDOW)
+                if epoch != self._epoch:
+                    return
+                top = self._rows[0] if self._rows else None
+                if top is None and self._rows:
+                    self.reload()  # nothing loaded yet to line up with
+                    return
+                fresh: list[GalleryEntry] = []
+                for entry in newest:
+                    if top is not None and entry.key == top.key:
+                        break
+                    fresh.append(entry)
+                if top is not None and len(fresh) == NEWEST_WINDOW:
+                    break  # too much at once: start over
+                if count == len(self._rows) + len(fresh):
+                    self._insert_top(fresh)
+                    return
+            self.reload()  # deletions elsewhere, or the library kept moving: start over
 
     def _insert_top(self, fresh: list[GalleryEntry]) -> None:
         if not fresh:
