@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from desktop.comfy.errors import PromptRejected
 from desktop.comfy.object_info import ObjectInfo
 from desktop.ui.form import memory
+from desktop.ui.form.labels import param_label
 from desktop.ui.form.rejection import plan_rejection
 from desktop.workflow.checks import ServerCheck, check_against_server
 from desktop.workflow.document import Workflow
@@ -382,7 +383,7 @@ class FormModel(QObject):
 
     def _label_of(self, key: Key) -> str | None:
         spec = self._specs.get(key)
-        return spec.label if spec is not None else None
+        return param_label(spec) if spec is not None else None
 
     # -- memory and export -----------------------------------------------------------------
     def _restore_remembered(self) -> None:
