@@ -283,6 +283,37 @@
     </message>
 </context>
 <context>
+    <name>ErrorText</name>
+    <message>
+        <source>ComfyUI is not reachable at {url}{detail}. Start it, check the address, or try the demo server.</source>
+        <translation>无法连接到位于 {url} 的 ComfyUI{detail}。请启动它、检查地址，或试用演示服务器。</translation>
+    </message>
+    <message>
+        <source>The server at {url} asks for a login. Add an access token or the header your proxy expects in the connection settings.</source>
+        <translation>位于 {url} 的服务器要求登录。请在连接设置中添加访问令牌或代理所需的请求头。</translation>
+    </message>
+    <message>
+        <source>Unexpected answer from the server: {detail}</source>
+        <translation>服务器的回答出乎意料：{detail}</translation>
+    </message>
+    <message>
+        <source>The server does not have what was asked for (404).</source>
+        <translation>服务器上没有所请求的内容 (404)。</translation>
+    </message>
+    <message>
+        <source>The file is larger than the server accepts (413).</source>
+        <translation>文件超过了服务器允许的大小 (413)。</translation>
+    </message>
+    <message>
+        <source>The server failed while handling the request ({status}).</source>
+        <translation>服务器处理请求时出错 ({status})。</translation>
+    </message>
+    <message>
+        <source>The server refused the request ({status}).</source>
+        <translation>服务器拒绝了请求 ({status})。</translation>
+    </message>
+</context>
+<context>
     <name>FormErrors</name>
     <message>
         <source>“{value}” is not available on the server.</source>
@@ -552,7 +583,7 @@
     <name>FormModel</name>
     <message>
         <source>“{value}” is not available on this server.</source>
-        <translation>此服务器上没有“{value}”。</translation>
+        <translation>“{value}”在此服务器上不可用。</translation>
     </message>
     <message>
         <source>The image “{name}” is not on the server — upload it or choose another.</source>

@@ -4,14 +4,20 @@ a job was lost, and Qt's own dialog buttons — and follows a live switch back a
 from __future__ import annotations
 
 import functools
+import socket
 from collections.abc import Iterator
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from desktop.comfy.client import ComfyClient
+from desktop.comfy.errors import ServerError, ServerUnreachable
 from desktop.comfy.object_info import ObjectInfo
 from desktop.jobs.model import JobError, JobSnapshot, JobState, Reason
+from desktop.ui.error_text import error_text
 from desktop.ui.form import FormModel, FormView
 from desktop.ui.form.widgets.seed_edit import SeedEdit
 from desktop.ui.i18n import Translations
@@ -157,3 +163,33 @@ def test_qt_dialog_buttons_speak_chinese_after_a_switch(
     fresh = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(fresh)
     assert fresh.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
+
+
+async def test_client_errors_are_worded_in_the_current_language(
+    translations: Translations,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    async with ComfyClient(url) as client:
+        with pytest.raises(ServerUnreachable) as unreachable:
+            await client.system_stats()
+
+    async def broken(request: web.Request) -> web.Response:
+        return web.Response(status=500, text="KeyError: 'model'\nTraceback …")
+
+    app = web.Application()
+    app.router.add_get("/api/system_stats", broken)
+    async with TestServer(app) as server, ComfyClient(str(server.make_url(""))) as client:
+        with pytest.raises(ServerError) as failed:
+            await client.system_stats()
+
+    assert error_text(unreachable.value) == str(unreachable.value)  # English: the core's own
+    assert error_text(failed.value) == str(failed.value)
+    translations.apply("zh_CN")
+    assert error_text(unreachable.value) == (
+        f"无法连接到位于 {unreachable.value.url} 的 ComfyUI ({unreachable.value.reason})。"
+        "请启动它、检查地址，或试用演示服务器。"
+    )
+    assert error_text(failed.value) == "服务器处理请求时出错 (500)。 KeyError: 'model'"
