@@ -594,6 +594,10 @@
         <translation>尚未打开工作流。</translation>
     </message>
     <message>
+        <source>{node}: {message}</source>
+        <translation>{node}：{message}</translation>
+    </message>
+    <message>
         <source>This workflow needs the custom nodes {names} — install them on the server.</source>
         <translation>此工作流需要自定义节点 {names}——请在服务器上安装它们。</translation>
     </message>
@@ -1772,6 +1776,41 @@
     <message>
         <source>Upload failed: {reason}</source>
         <translation>上传失败：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ValueText</name>
+    <message>
+        <source>{label} must be at least {detail}.</source>
+        <translation>{label}不能小于 {detail}。</translation>
+    </message>
+    <message>
+        <source>{label} must be at most {detail}.</source>
+        <translation>{label}不能大于 {detail}。</translation>
+    </message>
+    <message>
+        <source>{label} must be a whole number.</source>
+        <translation>{label}必须是整数。</translation>
+    </message>
+    <message>
+        <source>{label} must be a number.</source>
+        <translation>{label}必须是数字。</translation>
+    </message>
+    <message>
+        <source>{label} must be on or off.</source>
+        <translation>{label}只能是开或关。</translation>
+    </message>
+    <message>
+        <source>{label}: “{detail}” is not one of the available choices.</source>
+        <translation>{label}：“{detail}”不在可选项中。</translation>
+    </message>
+    <message>
+        <source>{label} needs an image.</source>
+        <translation>{label}需要一张图片。</translation>
+    </message>
+    <message>
+        <source>{label} needs a value.</source>
+        <translation>{label}需要一个值。</translation>
     </message>
 </context>
 <context>

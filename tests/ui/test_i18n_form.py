@@ -4,6 +4,7 @@ a job was lost, and Qt's own dialog buttons — and follows a live switch back a
 from __future__ import annotations
 
 import functools
+import json
 import socket
 from collections.abc import Iterator
 
@@ -23,6 +24,7 @@ from desktop.ui.form.widgets.seed_edit import SeedEdit
 from desktop.ui.i18n import Translations
 from desktop.ui.queue_details import JobDetails
 from desktop.ui.queue_text import failure_text
+from desktop.workflow.document import Workflow
 from desktop.workflow.seeds import SeedMode
 from desktop.workflow.sources import load_workflow
 from tests.conftest import recorded_object_info_raw, shared_path
@@ -193,3 +195,23 @@ async def test_client_errors_are_worded_in_the_current_language(
         "请启动它、检查地址，或试用演示服务器。"
     )
     assert error_text(failed.value) == "服务器处理请求时出错 (500)。 KeyError: 'model'"
+
+
+def test_a_refused_value_is_explained_in_the_current_language(
+    qtbot: QtBot, translations: Translations
+) -> None:
+    path = shared_path("workflows", "api", "txt2img_batch2_subfolder.json")
+    prompt = json.loads(path.read_text(encoding="utf-8"))
+    prompt["5"]["inputs"]["width"] = 100000
+    model = FormModel()
+    view = FormView(model)
+    qtbot.addWidget(view)
+    model.load(Workflow(prompt), object_info())
+    row = view.row(("5", "width"))
+    assert row.errors() == ["Width must be at most 16384."]
+
+    translations.apply("zh_CN")
+    assert row.errors() == ["宽度不能大于 16384。"]
+    assert model.validate() == ["空 Latent 图像：宽度不能大于 16384。"]
+    translations.apply("en")
+    assert model.validate() == ["Empty Latent Image: Width must be at most 16384."]

@@ -142,7 +142,7 @@ def param_tooltip(spec: ParamSpec) -> str:
     return f"{where}\n{spec.tooltip}" if spec.tooltip else where
 
 
-def node_title(node_class: str, title: str) -> str:
+def display_title(node_class: str, title: str) -> str:
     """``title`` translated when it is the stock name of ``node_class``; else as written."""
     source = _NODE_TITLES.get(node_class)
     if source is None or title not in (source, node_class):

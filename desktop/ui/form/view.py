@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.form.factory import create_editor
-from desktop.ui.form.labels import node_title
+from desktop.ui.form.labels import display_title
 from desktop.ui.form.model import FormModel
 from desktop.ui.form.row import ERROR_STYLE, ParamRow
 from desktop.ui.form.section import FormSection
@@ -281,7 +281,7 @@ class FormView(QScrollArea):
             Role.NEGATIVE_PROMPT: self.tr("Negative prompt"),
         }
         if section.role not in names:
-            return node_title(section.node_class, section.title)
+            return display_title(section.node_class, section.title)
         number = _NUMBER_SUFFIX.search(section.title)
         return f"{names[section.role]} {number.group(1)}" if number else names[section.role]
 
