@@ -131,8 +131,9 @@ class ServerError(ComfyError):
             text = f"The server failed while handling the request ({status})."
         else:
             text = f"The server refused the request ({status})."
-        snippet = body.strip().splitlines()[0][:200] if body.strip() else ""
-        super().__init__(f"{text} {snippet}".strip())
+        # The first line of the server's own text, shown as it came.
+        self.snippet = body.strip().splitlines()[0][:200] if body.strip() else ""
+        super().__init__(f"{text} {self.snippet}".strip())
 
 
 class ProtocolError(ComfyError):
@@ -140,4 +141,5 @@ class ProtocolError(ComfyError):
 
     def __init__(self, message: str, url: str = "") -> None:
         self.url = url
+        self.detail = message
         super().__init__(f"Unexpected answer from the server: {message}")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.comfy.errors import AuthenticationRequired, ComfyError, ServerUnreachable
 from desktop.comfy.types import HistoryItem
-from desktop.jobs.model import JobError, JobOutput, JobState
+from desktop.jobs.model import JobError, JobOutput, JobState, Reason
 from desktop.jobs.reconcile import merge_history_outputs, outcome_from_history
 
 if TYPE_CHECKING:
@@ -22,7 +22,6 @@ log = logging.getLogger("comfydesk.jobs")
 
 # After `executing` null the history is written; the retries only cover proxies and races.
 _HISTORY_DELAYS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.8)
-NO_RECORD = "The server finished this job but keeps no record of it (its history was cleared)."
 
 
 class Collector:
@@ -63,7 +62,11 @@ class Collector:
         if item is None:
             outputs = tracker.snapshot.outputs  # what `executed` announced is all we know
             state = tracker.outcome or JobState.LOST
-            error = tracker.snapshot.error if tracker.outcome else JobError(NO_RECORD)
+            error = (
+                tracker.snapshot.error
+                if tracker.outcome
+                else JobError.because(Reason.HISTORY_CLEARED)
+            )
         else:
             outputs = merge_history_outputs(item, tracker.snapshot.outputs)
             state, error = outcome_from_history(item, tracker)

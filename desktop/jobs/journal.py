@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.comfy.types import ImageRef
-from desktop.jobs.model import JobError, JobOutput, JobSnapshot, JobState
+from desktop.jobs.model import JobError, JobOutput, JobSnapshot, JobState, Reason
 
 log = logging.getLogger("comfydesk.jobs")
 
@@ -49,8 +49,23 @@ def snapshot_to_record(job: JobSnapshot) -> dict[str, Any]:
             for o in job.outputs
         ],
         "warnings": list(job.warnings),
-        "error": None if job.error is None else {"message": job.error.message},
+        "error": None if job.error is None else _error_record(job.error),
     }
+
+
+def _error_record(error: JobError) -> dict[str, Any]:
+    record: dict[str, Any] = {"message": error.message}
+    if error.reason is not None:
+        record["reason"] = error.reason.value
+    return record
+
+
+def _error_from_record(record: dict[str, Any]) -> JobError:
+    try:
+        reason = Reason(record.get("reason"))
+    except ValueError:  # written before reasons had codes, or by a newer version
+        reason = None
+    return JobError(str(record.get("message", "")), reason=reason)
 
 
 def _float_or_none(value: Any) -> float | None:
@@ -89,7 +104,7 @@ def record_to_snapshot(rec: Mapping[str, Any]) -> JobSnapshot:
         seed_values={(str(n), str(i)): int(v) for n, i, v in rec.get("seed_values") or ()},
         outputs=outputs,
         warnings=tuple(str(w) for w in rec.get("warnings") or ()),
-        error=JobError(str(error["message"])) if isinstance(error, dict) else None,
+        error=_error_from_record(error) if isinstance(error, dict) else None,
     )
 
 

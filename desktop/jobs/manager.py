@@ -38,10 +38,10 @@ from desktop.comfy.types import QueueSnapshot
 from desktop.jobs.collect import Collector
 from desktop.jobs.journal import Journal
 from desktop.jobs.model import (
-    REMOVED_BY_OTHERS,
     JobError,
     JobSnapshot,
     JobState,
+    Reason,
     node_title,
 )
 from desktop.jobs.queue_sync import QueueSync
@@ -354,8 +354,8 @@ class JobManager:
             self.mutate(tracker, lambda: tracker.rejected(rejection))
             raise
         except (ComfyError, asyncio.CancelledError) as err:
-            message = str(err) or "The job was not sent."
-            self.mutate(tracker, lambda: tracker.finish(JobState.FAILED, JobError(message)))
+            error = JobError(str(err)) if str(err) else JobError.because(Reason.NOT_SENT)
+            self.mutate(tracker, lambda: tracker.finish(JobState.FAILED, error))
             raise
         notes = [
             f"{node_title(prompt, n.node_id) or n.node_id} › {e.input_name or n.class_type}: "
@@ -408,7 +408,7 @@ class JobManager:
             started = [i.prompt_id for i in queue.running if i.prompt_id in queued]
             for job_id in started:
                 await self._client.interrupt(prompt_id=job_id)
-            await self._sync.apply_queue(queue, requested_at, REMOVED_BY_OTHERS)
+            await self._sync.apply_queue(queue, requested_at, Reason.LEFT_QUEUE)
 
     async def reconcile(self) -> None:
         """Check every unfinished job against /queue and /history (after each (re)connect)."""

@@ -30,13 +30,40 @@ class JobState(Enum):
 
 _ACTIVE = frozenset({JobState.SUBMITTING, JobState.QUEUED, JobState.RUNNING})
 
-LOST_AFTER_RESTART = "The server no longer knows this job — it was probably restarted."
-REMOVED_BY_OTHERS = "The job disappeared from the server's queue without running."
+
+class Reason(Enum):
+    """Failures the client names itself (the server's own errors carry the server's text).
+
+    The value is stable: the journal keeps it and the UI shows a translated sentence for it;
+    :attr:`text` is the English sentence for the log and the command-line runner.
+    """
+
+    SERVER_RESTARTED = "server_restarted"
+    LEFT_QUEUE = "left_queue"
+    HISTORY_CLEARED = "history_cleared"
+    SERVER_ERROR = "server_error"
+    NOT_SENT = "not_sent"
+
+    @property
+    def text(self) -> str:
+        return _REASON_TEXT[self]
+
+
+_REASON_TEXT = {
+    Reason.SERVER_RESTARTED: "The server no longer knows this job — it was probably restarted.",
+    Reason.LEFT_QUEUE: "The job disappeared from the server's queue without running.",
+    Reason.HISTORY_CLEARED: (
+        "The server finished this job but keeps no record of it (its history was cleared)."
+    ),
+    Reason.SERVER_ERROR: "The server reported an error.",
+    Reason.NOT_SENT: "The job was not sent.",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class JobError:
-    """Why a job failed. Node fields are None when the failure is not tied to a node."""
+    """Why a job failed. Node fields are None when the failure is not tied to a node;
+    ``reason`` is set when the client, not the server, named the failure."""
 
     message: str
     node_id: str | None = None
@@ -44,6 +71,11 @@ class JobError:
     node_title: str | None = None
     exception_type: str = ""
     traceback: tuple[str, ...] = ()
+    reason: Reason | None = None
+
+    @classmethod
+    def because(cls, reason: Reason) -> JobError:
+        return cls(reason.text, reason=reason)
 
     def __str__(self) -> str:
         where = self.node_title or self.node_type

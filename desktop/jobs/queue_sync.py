@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.comfy.errors import ComfyError
 from desktop.comfy.types import QueueSnapshot
-from desktop.jobs.model import LOST_AFTER_RESTART, REMOVED_BY_OTHERS, JobError, JobState
+from desktop.jobs.model import JobError, JobState, Reason
 from desktop.jobs.reconcile import judge_queue
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class QueueSync:
             except ComfyError as err:
                 log.info("Could not read the queue to reconcile jobs: %s", err)
                 return
-            await self.apply_queue(queue, requested_at, LOST_AFTER_RESTART)
+            await self.apply_queue(queue, requested_at, Reason.SERVER_RESTARTED)
 
     def request_refresh(self) -> None:
         if self._m.closed:
@@ -65,9 +65,9 @@ class QueueSync:
                 except ComfyError as err:
                     log.info("Could not refresh the queue: %s", err)
                     return
-                await self.apply_queue(queue, requested_at, REMOVED_BY_OTHERS)
+                await self.apply_queue(queue, requested_at, Reason.LEFT_QUEUE)
 
-    async def apply_queue(self, queue: QueueSnapshot, requested_at: float, reason: str) -> None:
+    async def apply_queue(self, queue: QueueSnapshot, requested_at: float, reason: Reason) -> None:
         """Positions for jobs in the queue; /history decides for ours that left it."""
         self.last_queue = queue
         self._last_queue_fetch = max(self._last_queue_fetch, requested_at)
@@ -82,7 +82,7 @@ class QueueSync:
         for job_id in verdict.missing:
             await self._resolve_missing(job_id, reason)
 
-    async def _resolve_missing(self, job_id: str, reason: str) -> None:
+    async def _resolve_missing(self, job_id: str, reason: Reason) -> None:
         tracker = self._m.trackers_map[job_id]
         if tracker.finished or self._m.collector.busy(job_id):
             return
@@ -99,9 +99,10 @@ class QueueSync:
             self._m.mutate(tracker, lambda: tracker.finish(JobState.CANCELLED))
         else:
             if tracker.state is JobState.RUNNING or not self._m.seen_since_connect(job_id):
-                reason = LOST_AFTER_RESTART  # not seen since the connection was re-made
-            log.warning("Job %s is unknown to the server: %s", job_id, reason)
-            self._m.mutate(tracker, lambda: tracker.finish(JobState.LOST, JobError(reason)))
+                reason = Reason.SERVER_RESTARTED  # not seen since the connection was re-made
+            log.warning("Job %s is unknown to the server: %s", job_id, reason.text)
+            error = JobError.because(reason)
+            self._m.mutate(tracker, lambda: tracker.finish(JobState.LOST, error))
 
     async def watchdog(self) -> None:
         """Poll /queue + /history for jobs we have not heard about for `silence_timeout`:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.comfy.types import HistoryItem, QueueSnapshot
-from desktop.jobs.model import JobError, JobOutput, JobState
+from desktop.jobs.model import JobError, JobOutput, JobState, Reason
 from desktop.jobs.tracker import JobTracker, error_from_message, outputs_from_refs
 
 
@@ -50,7 +50,7 @@ def outcome_from_history(
     if raw_error is not None:
         return JobState.FAILED, error_from_message(tracker.snapshot.prompt, raw_error)
     if item.status_str == "error":
-        fallback = tracker.snapshot.error or JobError("The server reported an error.")
+        fallback = tracker.snapshot.error or JobError.because(Reason.SERVER_ERROR)
         return JobState.FAILED, fallback
     if item.status_str == "success" or item.completed:
         return JobState.SUCCEEDED, None

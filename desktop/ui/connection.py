@@ -27,6 +27,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from desktop.secrets import Credentials, Persistence, SecretStore
 from desktop.settings import ServerOptions
+from desktop.ui.error_text import error_text
 from desktop.ui.tasks import TaskOwner
 
 if TYPE_CHECKING:
@@ -305,7 +306,7 @@ class ConnectionViewModel(QObject):
             except Exception as err:  # e.g. an unreadable job journal: say so, stay usable
                 log.exception("Could not start the session for %s", request.url)
                 await self._drop_session()
-                self._failure = str(err) or type(err).__name__
+                self._failure = error_text(err)
                 self._set_phase(Phase.DISCONNECTED, force=True)
 
     async def _drop_session(self) -> None:

@@ -76,10 +76,14 @@ class Translations:
             return self.language
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         qtbase = QTranslator()
-        # Qt's own strings (standard dialog buttons); optional in a trimmed bundle.
+        # Qt's own strings (standard dialog buttons, file dialogs); optional in a trimmed bundle.
         if qtbase.load(f"qtbase_{language}", qt_dir):
             self._app.installTranslator(qtbase)
             self._installed.append(qtbase)
+        else:
+            log.warning(
+                "No Qt translation qtbase_%s in %s: Qt's dialogs stay English", language, qt_dir
+            )
         self._app.installTranslator(ours)
         self._installed.append(ours)
         QLocale.setDefault(QLocale(language))

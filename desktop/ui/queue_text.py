@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from desktop.jobs.model import JobSnapshot, JobState
+from desktop.jobs.model import JobError, JobSnapshot, JobState, Reason
 
 
 # Written out in full each time: lupdate only recognises QCoreApplication.translate(...).
@@ -82,15 +82,38 @@ def timing_text(job: JobSnapshot, elapsed: float | None) -> str:
     return text
 
 
+def reason_text(reason: Reason) -> str:
+    """The sentence for a failure the client named itself, in the current language."""
+    return {
+        Reason.SERVER_RESTARTED: QCoreApplication.translate(
+            "JobText", "The server no longer knows this job — it was probably restarted."
+        ),
+        Reason.LEFT_QUEUE: QCoreApplication.translate(
+            "JobText", "The job disappeared from the server's queue without running."
+        ),
+        Reason.HISTORY_CLEARED: QCoreApplication.translate(
+            "JobText",
+            "The server finished this job but keeps no record of it (its history was cleared).",
+        ),
+        Reason.SERVER_ERROR: QCoreApplication.translate("JobText", "The server reported an error."),
+        Reason.NOT_SENT: QCoreApplication.translate("JobText", "The job was not sent."),
+    }[reason]
+
+
+def error_message(error: JobError) -> str:
+    """The error's own sentence: translated when the client named it, the server's otherwise."""
+    return reason_text(error.reason) if error.reason is not None else error.message
+
+
 def failure_text(job: JobSnapshot) -> str:
     """Why the job failed, in plain language (empty when it did not fail)."""
     if job.error is not None:
         where = job.error.node_title or job.error.node_type
         if where:
             return QCoreApplication.translate("JobText", "{node}: {message}").format(
-                node=where, message=job.error.message
+                node=where, message=error_message(job.error)
             )
-        return job.error.message
+        return error_message(job.error)
     if job.rejection is not None:
         return str(job.rejection)
     return ""

@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.comfy.errors import ComfyError, PromptRejected, ServerUnreachable
 from desktop.comfy.types import ImageRef
 from desktop.ui.connection import ConnectionViewModel, Phase
+from desktop.ui.error_text import error_text
 from desktop.ui.form import FormModel
 from desktop.ui.form_transfer import load_reused, set_seeds, shows_same_graph, write_api_json
 from desktop.ui.jobs_model import JobsViewModel
@@ -291,7 +292,8 @@ class Workspace(QObject):
             self.form.apply_rejection(err)
             self._show(str(err), error=True)
         except ComfyError as err:
-            self._show(self.tr("The job was not queued: {reason}").format(reason=err), error=True)
+            text = self.tr("The job was not queued: {reason}").format(reason=error_text(err))
+            self._show(text, error=True)
         finally:
             self._submitting = False
             if accepted and self.form.workflow() is origin:
@@ -334,7 +336,9 @@ class Workspace(QObject):
             await session.refresh_object_info()  # arrives through _object_info_arrived
         except ComfyError as err:
             self._show(
-                self.tr("Could not read the server's models: {reason}").format(reason=err),
+                self.tr("Could not read the server's models: {reason}").format(
+                    reason=error_text(err)
+                ),
                 error=True,
             )
         else:

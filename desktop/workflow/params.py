@@ -217,18 +217,53 @@ def _number(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) and abs(value) >= 100_000 else f"{value:g}"
 
 
+class Invalid(Enum):
+    """Why the server would refuse a value (a stable code the UI words in its language)."""
+
+    BELOW_MIN = "below_min"
+    ABOVE_MAX = "above_max"
+    NOT_WHOLE = "not_whole"
+    NOT_NUMBER = "not_number"
+    NOT_ON_OFF = "not_on_off"
+    NOT_A_CHOICE = "not_a_choice"
+    NO_IMAGE = "no_image"
+    NO_VALUE = "no_value"
+
+
+_INVALID_TEXT = {
+    Invalid.BELOW_MIN: "{label} must be at least {detail}.",
+    Invalid.ABOVE_MAX: "{label} must be at most {detail}.",
+    Invalid.NOT_WHOLE: "{label} must be a whole number.",
+    Invalid.NOT_NUMBER: "{label} must be a number.",
+    Invalid.NOT_ON_OFF: "{label} must be on or off.",
+    Invalid.NOT_A_CHOICE: "{label}: “{detail}” is not one of the available choices.",
+    Invalid.NO_IMAGE: "{label} needs an image.",
+    Invalid.NO_VALUE: "{label} needs a value.",
+}
+
+
+class InvalidValue(ValueError):
+    """``str()`` is the English sentence; ``reason`` and ``detail`` (the limit, formatted, or
+    the refused choice) let the UI say it in the artist's language."""
+
+    def __init__(self, spec: ParamSpec, reason: Invalid, detail: Any = None) -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(_INVALID_TEXT[reason].format(label=spec.label, detail=detail))
+
+
 def _check_range(spec: ParamSpec, value: int | float) -> None:
     if spec.min is not None and value < spec.min:
-        raise ValueError(f"{spec.label} must be at least {_number(spec.min)}.")
+        raise InvalidValue(spec, Invalid.BELOW_MIN, _number(spec.min))
     if spec.max is not None and value > spec.max:
-        raise ValueError(f"{spec.label} must be at most {_number(spec.max)}.")
+        raise InvalidValue(spec, Invalid.ABOVE_MAX, _number(spec.max))
 
 
 def _coerce_int(spec: ParamSpec, value: Any) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError, OverflowError) as err:
-        raise ValueError(f"{spec.label} must be a whole number.") from err
+        raise InvalidValue(spec, Invalid.NOT_WHOLE) from err
     _check_range(spec, number)
     return number
 
@@ -237,9 +272,9 @@ def _coerce_float(spec: ParamSpec, value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError) as err:
-        raise ValueError(f"{spec.label} must be a number.") from err
+        raise InvalidValue(spec, Invalid.NOT_NUMBER) from err
     if not math.isfinite(number):
-        raise ValueError(f"{spec.label} must be a number.")
+        raise InvalidValue(spec, Invalid.NOT_NUMBER)
     _check_range(spec, number)
     return number
 
@@ -251,7 +286,7 @@ def _coerce_bool(spec: ParamSpec, value: Any) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    raise ValueError(f"{spec.label} must be on or off.")
+    raise InvalidValue(spec, Invalid.NOT_ON_OFF)
 
 
 def _coerce_choice(spec: ParamSpec, value: Any) -> Any:
@@ -261,14 +296,14 @@ def _coerce_choice(spec: ParamSpec, value: Any) -> Any:
     members = value if spec.multiselect and isinstance(value, list) else [value]
     for member in members:
         if member not in spec.choices:
-            raise ValueError(f"{spec.label}: “{member}” is not one of the available choices.")
+            raise InvalidValue(spec, Invalid.NOT_A_CHOICE, member)
     return value
 
 
 def _coerce_image(spec: ParamSpec, value: Any) -> str:
     # Membership is not checked: the server validates upload combos by looking for the file.
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{spec.label} needs an image.")
+        raise InvalidValue(spec, Invalid.NO_IMAGE)
     return value
 
 
@@ -285,23 +320,29 @@ _COERCERS = {
 
 
 def coerce_value(spec: ParamSpec, value: Any) -> Any:
-    """The value as the server would use it; ``ValueError`` (a sentence) if it would reject it."""
+    """The value as the server would use it; :class:`InvalidValue` if it would reject it."""
     if spec.read_only or is_link(value):
         return value
     if value is None:
         if spec.required:
-            raise ValueError(f"{spec.label} needs a value.")
+            raise InvalidValue(spec, Invalid.NO_VALUE)
         return None
     return _COERCERS[spec.kind](spec, value)
 
 
-def validate_value(spec: ParamSpec, value: Any) -> str | None:
-    """``None`` when the server would accept ``value``, else one sentence saying why not."""
+def value_issue(spec: ParamSpec, value: Any) -> InvalidValue | None:
+    """``None`` when the server would accept ``value``, else why not."""
     try:
         coerce_value(spec, value)
-    except ValueError as err:
-        return str(err)
+    except InvalidValue as err:
+        return err
     return None
+
+
+def validate_value(spec: ParamSpec, value: Any) -> str | None:
+    """``None`` when the server would accept ``value``, else one sentence saying why not."""
+    issue = value_issue(spec, value)
+    return str(issue) if issue is not None else None
 
 
 def validate_params(workflow: Workflow, specs: Iterable[ParamSpec]) -> list[ValueProblem]:

@@ -283,6 +283,37 @@
     </message>
 </context>
 <context>
+    <name>ErrorText</name>
+    <message>
+        <source>ComfyUI is not reachable at {url}{detail}. Start it, check the address, or try the demo server.</source>
+        <translation>无法连接到位于 {url} 的 ComfyUI{detail}。请启动它、检查地址，或试用演示服务器。</translation>
+    </message>
+    <message>
+        <source>The server at {url} asks for a login. Add an access token or the header your proxy expects in the connection settings.</source>
+        <translation>位于 {url} 的服务器要求登录。请在连接设置中添加访问令牌或代理所需的请求头。</translation>
+    </message>
+    <message>
+        <source>Unexpected answer from the server: {detail}</source>
+        <translation>服务器的回答出乎意料：{detail}</translation>
+    </message>
+    <message>
+        <source>The server does not have what was asked for (404).</source>
+        <translation>服务器上没有所请求的内容 (404)。</translation>
+    </message>
+    <message>
+        <source>The file is larger than the server accepts (413).</source>
+        <translation>文件超过了服务器允许的大小 (413)。</translation>
+    </message>
+    <message>
+        <source>The server failed while handling the request ({status}).</source>
+        <translation>服务器处理请求时出错 ({status})。</translation>
+    </message>
+    <message>
+        <source>The server refused the request ({status}).</source>
+        <translation>服务器拒绝了请求 ({status})。</translation>
+    </message>
+</context>
+<context>
     <name>FormErrors</name>
     <message>
         <source>“{value}” is not available on the server.</source>
@@ -330,10 +361,229 @@
     </message>
 </context>
 <context>
+    <name>FormLabel</name>
+    <message>
+        <source>Upscale model</source>
+        <translation>放大模型</translation>
+    </message>
+    <message>
+        <source>Scale</source>
+        <translation>缩放倍数</translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation>遮罩</translation>
+    </message>
+    <message>
+        <source>Model type</source>
+        <translation>模型类型</translation>
+    </message>
+    <message>
+        <source>ControlNet strength</source>
+        <translation>ControlNet 强度</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Prompt (G)</source>
+        <translation>提示词 (G)</translation>
+    </message>
+    <message>
+        <source>Prompt (L)</source>
+        <translation>提示词 (L)</translation>
+    </message>
+    <message>
+        <source>Checkpoint</source>
+        <translation>模型 (Checkpoint)</translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation>VAE</translation>
+    </message>
+    <message>
+        <source>Diffusion model</source>
+        <translation>扩散模型</translation>
+    </message>
+    <message>
+        <source>Weight type</source>
+        <translation>权重类型</translation>
+    </message>
+    <message>
+        <source>Text encoder</source>
+        <translation>文本编码器</translation>
+    </message>
+    <message>
+        <source>Text encoder 1</source>
+        <translation>文本编码器 1</translation>
+    </message>
+    <message>
+        <source>Text encoder 2</source>
+        <translation>文本编码器 2</translation>
+    </message>
+    <message>
+        <source>Text encoder 3</source>
+        <translation>文本编码器 3</translation>
+    </message>
+    <message>
+        <source>Text encoder 4</source>
+        <translation>文本编码器 4</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>LoRA strength (model)</source>
+        <translation>LoRA 强度（模型）</translation>
+    </message>
+    <message>
+        <source>LoRA strength (CLIP)</source>
+        <translation>LoRA 强度（CLIP）</translation>
+    </message>
+    <message>
+        <source>ControlNet model</source>
+        <translation>ControlNet 模型</translation>
+    </message>
+    <message>
+        <source>Strength</source>
+        <translation>强度</translation>
+    </message>
+    <message>
+        <source>Start at</source>
+        <translation>开始于</translation>
+    </message>
+    <message>
+        <source>End at</source>
+        <translation>结束于</translation>
+    </message>
+    <message>
+        <source>Width</source>
+        <translation>宽度</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批次大小</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>CFG</source>
+        <translation>CFG</translation>
+    </message>
+    <message>
+        <source>Guidance</source>
+        <translation>引导强度</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>采样器</translation>
+    </message>
+    <message>
+        <source>Scheduler</source>
+        <translation>调度器</translation>
+    </message>
+    <message>
+        <source>Denoise</source>
+        <translation>降噪</translation>
+    </message>
+    <message>
+        <source>Add noise</source>
+        <translation>添加噪声</translation>
+    </message>
+    <message>
+        <source>Start at step</source>
+        <translation>开始步数</translation>
+    </message>
+    <message>
+        <source>End at step</source>
+        <translation>结束步数</translation>
+    </message>
+    <message>
+        <source>Return leftover noise</source>
+        <translation>返回剩余噪声</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>偏移</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>通道</translation>
+    </message>
+    <message>
+        <source>Grow mask by</source>
+        <translation>遮罩扩展</translation>
+    </message>
+    <message>
+        <source>Upscale method</source>
+        <translation>缩放算法</translation>
+    </message>
+    <message>
+        <source>Scale by</source>
+        <translation>缩放倍数</translation>
+    </message>
+    <message>
+        <source>Megapixels</source>
+        <translation>百万像素</translation>
+    </message>
+    <message>
+        <source>Crop</source>
+        <translation>裁剪</translation>
+    </message>
+    <message>
+        <source>File name prefix</source>
+        <translation>文件名前缀</translation>
+    </message>
+    <message>
+        <source>Stop at CLIP layer</source>
+        <translation>CLIP 停止层</translation>
+    </message>
+    <message>
+        <source>Aesthetic score</source>
+        <translation>美学评分</translation>
+    </message>
+    <message>
+        <source>Crop width</source>
+        <translation>裁剪宽度</translation>
+    </message>
+    <message>
+        <source>Crop height</source>
+        <translation>裁剪高度</translation>
+    </message>
+    <message>
+        <source>Target width</source>
+        <translation>目标宽度</translation>
+    </message>
+    <message>
+        <source>Target height</source>
+        <translation>目标高度</translation>
+    </message>
+</context>
+<context>
     <name>FormModel</name>
     <message>
         <source>“{value}” is not available on this server.</source>
-        <translation>此服务器上没有“{value}”。</translation>
+        <translation>“{value}”在此服务器上不可用。</translation>
     </message>
     <message>
         <source>The image “{name}” is not on the server — upload it or choose another.</source>
@@ -342,6 +592,10 @@
     <message>
         <source>No workflow is open.</source>
         <translation>尚未打开工作流。</translation>
+    </message>
+    <message>
+        <source>{node}: {message}</source>
+        <translation>{node}：{message}</translation>
     </message>
     <message>
         <source>This workflow needs the custom nodes {names} — install them on the server.</source>
@@ -925,6 +1179,26 @@
         <translation>大约还剩 {time}</translation>
     </message>
     <message>
+        <source>The server no longer knows this job — it was probably restarted.</source>
+        <translation>服务器已不认识此任务——它可能重启过。</translation>
+    </message>
+    <message>
+        <source>The job disappeared from the server&apos;s queue without running.</source>
+        <translation>此任务未运行就从服务器队列中消失了。</translation>
+    </message>
+    <message>
+        <source>The server finished this job but keeps no record of it (its history was cleared).</source>
+        <translation>服务器已完成此任务，但没有保留记录（其历史已被清除）。</translation>
+    </message>
+    <message>
+        <source>The server reported an error.</source>
+        <translation>服务器报告了一个错误。</translation>
+    </message>
+    <message>
+        <source>The job was not sent.</source>
+        <translation>任务未能发送。</translation>
+    </message>
+    <message>
         <source>{node}: {message}</source>
         <translation>{node}：{message}</translation>
     </message>
@@ -1113,6 +1387,125 @@
     <message>
         <source>Workflow (*.json)</source>
         <translation>工作流 (*.json)</translation>
+    </message>
+</context>
+<context>
+    <name>NodeTitle</name>
+    <message>
+        <source>Load Checkpoint</source>
+        <translation>加载模型</translation>
+    </message>
+    <message>
+        <source>Load VAE</source>
+        <translation>加载 VAE</translation>
+    </message>
+    <message>
+        <source>Load Diffusion Model</source>
+        <translation>加载扩散模型</translation>
+    </message>
+    <message>
+        <source>Load CLIP</source>
+        <translation>加载 CLIP</translation>
+    </message>
+    <message>
+        <source>DualCLIPLoader</source>
+        <translation>双 CLIP 加载器</translation>
+    </message>
+    <message>
+        <source>Load LoRA</source>
+        <translation>加载 LoRA</translation>
+    </message>
+    <message>
+        <source>LoraLoaderModelOnly</source>
+        <translation>加载 LoRA（仅模型）</translation>
+    </message>
+    <message>
+        <source>Load ControlNet Model</source>
+        <translation>加载 ControlNet 模型</translation>
+    </message>
+    <message>
+        <source>Apply ControlNet</source>
+        <translation>应用 ControlNet</translation>
+    </message>
+    <message>
+        <source>Load Upscale Model</source>
+        <translation>加载放大模型</translation>
+    </message>
+    <message>
+        <source>CLIP Text Encode (Prompt)</source>
+        <translation>CLIP 文本编码（提示词）</translation>
+    </message>
+    <message>
+        <source>Empty Latent Image</source>
+        <translation>空 Latent 图像</translation>
+    </message>
+    <message>
+        <source>EmptySD3LatentImage</source>
+        <translation>空 Latent 图像 (SD3)</translation>
+    </message>
+    <message>
+        <source>KSampler</source>
+        <translation>K 采样器</translation>
+    </message>
+    <message>
+        <source>KSampler (Advanced)</source>
+        <translation>K 采样器（高级）</translation>
+    </message>
+    <message>
+        <source>KSamplerSelect</source>
+        <translation>K 采样器选择</translation>
+    </message>
+    <message>
+        <source>BasicScheduler</source>
+        <translation>基本调度器</translation>
+    </message>
+    <message>
+        <source>RandomNoise</source>
+        <translation>随机噪声</translation>
+    </message>
+    <message>
+        <source>FluxGuidance</source>
+        <translation>Flux 引导</translation>
+    </message>
+    <message>
+        <source>Load Image</source>
+        <translation>加载图像</translation>
+    </message>
+    <message>
+        <source>Load Image (as Mask)</source>
+        <translation>加载图像（作为遮罩）</translation>
+    </message>
+    <message>
+        <source>Upscale Image</source>
+        <translation>缩放图像</translation>
+    </message>
+    <message>
+        <source>Upscale Image By</source>
+        <translation>按倍数缩放图像</translation>
+    </message>
+    <message>
+        <source>Scale Image to Total Pixels</source>
+        <translation>按总像素缩放图像</translation>
+    </message>
+    <message>
+        <source>Upscale Latent</source>
+        <translation>缩放 Latent</translation>
+    </message>
+    <message>
+        <source>Upscale Latent By</source>
+        <translation>按倍数缩放 Latent</translation>
+    </message>
+    <message>
+        <source>VAE Encode (for Inpainting)</source>
+        <translation>VAE 编码（局部重绘）</translation>
+    </message>
+    <message>
+        <source>Save Image</source>
+        <translation>保存图像</translation>
+    </message>
+    <message>
+        <source>Preview Image</source>
+        <translation>预览图像</translation>
     </message>
 </context>
 <context>
@@ -1347,10 +1740,6 @@
         <translation>每次运行后随机选取新种子</translation>
     </message>
     <message>
-        <source>What happens to the seed after each run</source>
-        <translation>每次运行后种子如何变化</translation>
-    </message>
-    <message>
         <source>New random seed</source>
         <translation>新的随机种子</translation>
     </message>
@@ -1387,6 +1776,41 @@
     <message>
         <source>Upload failed: {reason}</source>
         <translation>上传失败：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ValueText</name>
+    <message>
+        <source>{label} must be at least {detail}.</source>
+        <translation>{label}不能小于 {detail}。</translation>
+    </message>
+    <message>
+        <source>{label} must be at most {detail}.</source>
+        <translation>{label}不能大于 {detail}。</translation>
+    </message>
+    <message>
+        <source>{label} must be a whole number.</source>
+        <translation>{label}必须是整数。</translation>
+    </message>
+    <message>
+        <source>{label} must be a number.</source>
+        <translation>{label}必须是数字。</translation>
+    </message>
+    <message>
+        <source>{label} must be on or off.</source>
+        <translation>{label}只能是开或关。</translation>
+    </message>
+    <message>
+        <source>{label}: “{detail}” is not one of the available choices.</source>
+        <translation>{label}：“{detail}”不在可选项中。</translation>
+    </message>
+    <message>
+        <source>{label} needs an image.</source>
+        <translation>{label}需要一张图片。</translation>
+    </message>
+    <message>
+        <source>{label} needs a value.</source>
+        <translation>{label}需要一个值。</translation>
     </message>
 </context>
 <context>

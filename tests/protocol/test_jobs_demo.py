@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.comfy.client import ComfyClient
-from desktop.jobs.model import LOST_AFTER_RESTART, JobState
+from desktop.jobs.model import JobState, Reason
 from desktop.jobs.session import ConnState
 from tests.protocol.jobs_support import (
     WAIT,
@@ -151,7 +151,8 @@ async def test_server_restart_marks_the_job_lost_and_the_session_recovers(demo_s
     lost = await session.jobs.wait(job.id, timeout=WAIT)
     assert lost.state is JobState.LOST
     assert lost.error is not None
-    assert lost.error.message == LOST_AFTER_RESTART
+    assert lost.error.reason is Reason.SERVER_RESTARTED
+    assert lost.error.message == Reason.SERVER_RESTARTED.text
     await until(lambda: session.status.state is ConnState.CONNECTED)
     demo_server.server.release()
     again = await session.jobs.submit(txt2img(10))

@@ -9,7 +9,7 @@ import pytest
 
 from desktop.comfy.messages import Connected, Disconnected, PreviewImage, Status
 from desktop.jobs.manager import FolderSink, JobManager
-from desktop.jobs.model import LOST_AFTER_RESTART, JobState
+from desktop.jobs.model import JobState, Reason
 from tests.unit.jobs_fakes import (
     ERROR_ID,
     SUCCESS_ID,
@@ -135,7 +135,8 @@ async def test_job_unknown_after_reconnect_is_lost_with_a_reason(setup):
     lost = manager.get(job.id)
     assert lost.state is JobState.LOST
     assert lost.error is not None
-    assert lost.error.message == LOST_AFTER_RESTART
+    assert lost.error.reason is Reason.SERVER_RESTARTED
+    assert lost.error.message == Reason.SERVER_RESTARTED.text
 
 
 async def test_status_refreshes_queue_positions(setup):

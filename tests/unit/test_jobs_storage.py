@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from desktop.comfy.types import ImageRef
-from desktop.jobs.journal import Journal
-from desktop.jobs.model import JobOutput, JobSnapshot, JobState
+from desktop.jobs.journal import Journal, record_to_snapshot, snapshot_to_record
+from desktop.jobs.model import JobError, JobOutput, JobSnapshot, JobState, Reason
 from desktop.jobs.sinks import FolderSink, safe_filename
 
 PROMPT = {"3": {"class_type": "KSampler", "inputs": {"seed": 2**63}}}
@@ -76,3 +76,14 @@ async def test_folder_sink_never_overwrites_and_keeps_bytes(tmp_path: Path):
     assert second == tmp_path / "out" / "x (1).png"
     assert (first.read_bytes(), second.read_bytes()) == (b"one", b"two")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["x (1).png", "x.png"]
+
+
+def test_journal_keeps_the_reason_code_of_a_client_named_failure():
+    lost = job("l1", JobState.RUNNING, error=JobError.because(Reason.SERVER_RESTARTED))
+    again = record_to_snapshot(json.loads(json.dumps(snapshot_to_record(lost))))
+    assert again.error == lost.error
+    assert again.error is not None
+    assert again.error.reason is Reason.SERVER_RESTARTED
+    # A record from before reasons had codes (or from a newer version) keeps its sentence.
+    old = snapshot_to_record(lost) | {"error": {"message": "Gone.", "reason": "martian"}}
+    assert record_to_snapshot(old).error == JobError("Gone.")

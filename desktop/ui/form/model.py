@@ -19,16 +19,20 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from desktop.comfy.errors import PromptRejected
 from desktop.comfy.object_info import ObjectInfo
 from desktop.ui.form import memory
+from desktop.ui.form.labels import display_title, param_label
 from desktop.ui.form.rejection import plan_rejection
+from desktop.ui.form.value_text import invalid_text
 from desktop.workflow.checks import ServerCheck, check_against_server
 from desktop.workflow.document import Workflow
 from desktop.workflow.layout import Section, group_params
 from desktop.workflow.params import (
+    InvalidValue,
     ParamKind,
     ParamSpec,
     ValueProblem,
     derive_params,
     validate_value,
+    value_issue,
 )
 from desktop.workflow.seeds import DEFAULT_SEED_MODE, SeedMode, next_seed
 
@@ -63,7 +67,7 @@ class FormModel(QObject):
         self._sections: list[Section] = []
         self._seed_modes: dict[Key, SeedMode] = {}
         self._extra_choices: dict[Key, list[Any]] = {}
-        self._client_errors: dict[Key, str] = {}
+        self._client_errors: dict[Key, InvalidValue] = {}
         self._server_errors: dict[Key, list[str]] = {}
         self._general_errors: list[str] = []
         self._check = ServerCheck(missing_node_types=(), invalid_values=())
@@ -163,9 +167,11 @@ class FormModel(QObject):
         return self.value(key) != self.original_value(key)
 
     def node_title(self, node_id: str) -> str | None:
+        """The node's title as the form shows it (a stock title in the current language)."""
         if self._current is None or node_id not in self._current.nodes:
             return None
-        return self._current.title(node_id, self._object_info)
+        title = self._current.title(node_id, self._object_info)
+        return display_title(self._current.nodes[node_id].class_type, title)
 
     # -- editing ---------------------------------------------------------------------------
     def set_value(self, key: Key, value: Any) -> None:
@@ -283,13 +289,13 @@ class FormModel(QObject):
     def _validate_key(self, key: Key) -> bool:
         """Re-check one value; True when its client-side message changed."""
         spec = self._specs[key]
-        problem = None if spec.read_only else validate_value(spec, self.value(key))
+        problem = None if spec.read_only else value_issue(spec, self.value(key))
         old = self._client_errors.get(key)
-        if problem:
+        if problem is not None:
             self._client_errors[key] = problem
         else:
             self._client_errors.pop(key, None)
-        return old != problem
+        return _issue_key(old) != _issue_key(problem)
 
     def _revalidate_all(self) -> None:
         self._client_errors = {}
@@ -305,7 +311,7 @@ class FormModel(QObject):
         elif problem is not None and self._specs[key].kind in _CHOICE_KINDS:
             messages.append(self._choice_problem_text(key, problem))
         elif key in self._client_errors:
-            messages.append(self._client_errors[key])
+            messages.append(invalid_text(self._specs[key], self._client_errors[key]))
         return messages
 
     def _choice_problem_text(self, key: Key, problem: ValueProblem) -> str:
@@ -368,9 +374,14 @@ class FormModel(QObject):
             self.errors_changed.emit()
         problems = [self.missing_nodes_text()] if self._check.missing_node_types else []
         problems += [p.message for p in self._check.invalid_values if p.key not in self._specs]
-        for key, message in self._client_errors.items():
-            # validate_value's sentences already name the input; add the node.
-            problems.append(f"{self.node_title(key[0]) or key[0]}: {message}")
+        for key, issue in self._client_errors.items():
+            # The sentence already names the input; add the node.
+            problems.append(
+                QCoreApplication.translate("FormModel", "{node}: {message}").format(
+                    node=self.node_title(key[0]) or key[0],
+                    message=invalid_text(self._specs[key], issue),
+                )
+            )
         return problems
 
     def missing_nodes_text(self) -> str:
@@ -382,7 +393,7 @@ class FormModel(QObject):
 
     def _label_of(self, key: Key) -> str | None:
         spec = self._specs.get(key)
-        return spec.label if spec is not None else None
+        return param_label(spec) if spec is not None else None
 
     # -- memory and export -----------------------------------------------------------------
     def _restore_remembered(self) -> None:
@@ -462,3 +473,7 @@ def _replace_in_section(section: Section, spec: ParamSpec) -> Section:
     return dataclasses.replace(
         section, params=swap(section.params), advanced_params=swap(section.advanced_params)
     )
+
+
+def _issue_key(issue: InvalidValue | None) -> tuple[object, object] | None:
+    return (issue.reason, issue.detail) if issue is not None else None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.form.labels import param_label, param_tooltip
 from desktop.ui.form.widgets.base import ParamEditor
 from desktop.workflow.params import ParamKind
 
@@ -66,11 +67,11 @@ class ParamRow(QWidget):
         super().__init__(parent)
         spec = editor.spec
         self.editor = editor
-        self.label = QLabel(spec.label or spec.input_name, self)
+        self.label = QLabel(self)
         self.label.setWordWrap(True)
-        self.label.setToolTip(spec.tooltip)
+        self.label.setToolTip(param_tooltip(spec))
         self.label.setBuddy(editor.focus_target())
-        editor.setToolTip(spec.tooltip)
+        editor.setToolTip(param_tooltip(spec))
         self.frame = ParamFrame(self)
         frame_layout = QVBoxLayout(self.frame)
         frame_layout.setContentsMargins(1, 1, 1, 1)
@@ -157,6 +158,7 @@ class ParamRow(QWidget):
         return self._reset_action
 
     def retranslate(self) -> None:
+        self.label.setText(param_label(self.editor.spec))
         self.reset_button.setToolTip(self.tr("Reset to workflow value"))
         if self._reset_action is not None:
             self._reset_action.setText(self.tr("Reset to workflow value"))

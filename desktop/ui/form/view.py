@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.form.factory import create_editor
+from desktop.ui.form.labels import display_title
 from desktop.ui.form.model import FormModel
 from desktop.ui.form.row import ERROR_STYLE, ParamRow
 from desktop.ui.form.section import FormSection
@@ -250,8 +251,8 @@ class FormView(QScrollArea):
         """Build the form top-down, yielding after each section header and each row."""
         for section in sections:
             view = FormSection(self._section_title(section), section.node_id, self.body)
-            if section.title != section.node_title:
-                view.header.setToolTip(section.node_title)
+            # The workflow's own name for the node, whatever the header shows.
+            view.header.setToolTip(section.node_title)
             self._sections.append(view)
             self.body_layout.addWidget(view)
             yield
@@ -280,7 +281,7 @@ class FormView(QScrollArea):
             Role.NEGATIVE_PROMPT: self.tr("Negative prompt"),
         }
         if section.role not in names:
-            return section.title
+            return display_title(section.node_class, section.title)
         number = _NUMBER_SUFFIX.search(section.title)
         return f"{names[section.role]} {number.group(1)}" if number else names[section.role]
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
 
 from desktop.ui.form.widgets.base import ParamEditor
 from desktop.ui.form.widgets.number_edit import IntEdit
+from desktop.ui.i18n import Retranslatable
 from desktop.workflow.seeds import SeedMode
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def mode_hint(mode: SeedMode) -> str:
     return hints[mode]
 
 
-class SeedEdit(ParamEditor):
+class SeedEdit(Retranslatable, ParamEditor):
     """``edited`` carries the typed seed; ``mode_chosen`` and ``dice_clicked`` go to the model."""
 
     mode_chosen = Signal(object)  # SeedMode
@@ -54,13 +55,11 @@ class SeedEdit(ParamEditor):
         self.number.setMinimumWidth(digits + 36)
         self.mode_button = QToolButton(self)
         self.mode_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.mode_button.setToolTip(self.tr("What happens to the seed after each run"))
         menu = QMenu(self.mode_button)
         group = QActionGroup(menu)
         self.mode_actions: dict[SeedMode, QAction] = {}
         for mode in SeedMode:
-            action = QAction(mode_label(mode), menu, checkable=True)
-            action.setToolTip(mode_hint(mode))
+            action = QAction(menu, checkable=True)
             action.triggered.connect(lambda _=False, m=mode: self.mode_chosen.emit(m))
             group.addAction(action)
             menu.addAction(action)
@@ -68,7 +67,6 @@ class SeedEdit(ParamEditor):
         self.mode_button.setMenu(menu)
         self.dice = QToolButton(self)
         self.dice.setText("⚄")  # a die face; common fonts have it, unlike the emoji
-        self.dice.setToolTip(self.tr("New random seed"))
         self.dice.clicked.connect(self.dice_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -76,15 +74,28 @@ class SeedEdit(ParamEditor):
         layout.addWidget(self.number, 1)
         layout.addWidget(self.mode_button)
         layout.addWidget(self.dice)
+        self._mode = SeedMode.RANDOMIZE
         self.set_mode(SeedMode.RANDOMIZE)
+        self.retranslate()
 
     def focus_target(self) -> QWidget:
         return self.number.spin
 
     def set_mode(self, mode: SeedMode) -> None:
+        self._mode = mode
         self.mode_actions[mode].setChecked(True)
-        self.mode_button.setText(mode_label(mode))
-        self.mode_button.setToolTip(mode_hint(mode))
+        self._show_mode()
+
+    def retranslate(self) -> None:
+        for mode, action in self.mode_actions.items():
+            action.setText(mode_label(mode))
+            action.setToolTip(mode_hint(mode))
+        self.dice.setToolTip(self.tr("New random seed"))
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        self.mode_button.setText(mode_label(self._mode))
+        self.mode_button.setToolTip(mode_hint(self._mode))
 
     def _apply_spec(self, spec: ParamSpec) -> None:
         self.number.set_spec(spec, spec.value)
