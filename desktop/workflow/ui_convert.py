@@ -21,7 +21,9 @@ from desktop.comfy.object_info import ObjectInfo
 from desktop.workflow.errors import WorkflowError
 from desktop.workflow.ui_graph import MODE_BYPASS, MODE_NEVER, UiNode, parse_ui_workflow
 from desktop.workflow.ui_resolve import (
+    NODE_BUDGET,
     ExecNode,
+    ExpansionTooLarge,
     LinkTo,
     Resolved,
     Resolver,
@@ -69,6 +71,23 @@ class ConversionError(WorkflowError):
             super().__init__(f"This workflow cannot be converted: {first}. {ADVICE}")
 
 
+class GraphTooLargeError(ConversionError):
+    """Flattening the workflow's subgraphs would exceed ``budget`` nodes."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        super().__init__(
+            [
+                ConversionProblem(
+                    "",
+                    "",
+                    f"its subgraphs expand to more than {budget:,} nodes, more than any "
+                    "real workflow holds (subgraphs nested inside each other many times)",
+                )
+            ]
+        )
+
+
 def is_ui_workflow(data: Any) -> bool:
     """True for a document in the web editor's format (schema 0.4 or 1.0)."""
     if not isinstance(data, Mapping) or not isinstance(data.get("nodes"), list):
@@ -84,16 +103,22 @@ def convert_ui_workflow(
     *,
     choose: Chooser | None = None,
     now: datetime | None = None,
+    node_budget: int = NODE_BUDGET,
 ) -> dict[str, dict]:
     """The API prompt ``{node_id: {"inputs", "class_type", "_meta": {"title"}}}``.
 
     ``choose`` picks one option of a dynamic-prompt group ``{a|b}`` (random by default, as in
-    the editor); ``now`` is the time used for ``%date:…%`` in file name prefixes.
+    the editor); ``now`` is the time used for ``%date:…%`` in file name prefixes. Flattening
+    stops with ``GraphTooLargeError`` past ``node_budget`` nodes.
     """
     try:
-        return _convert(ui, object_info, choose or random.choice, now or datetime.now())
+        return _convert(
+            ui, object_info, choose or random.choice, now or datetime.now(), node_budget
+        )
     except ConversionError:
         raise
+    except ExpansionTooLarge as err:
+        raise GraphTooLargeError(err.budget) from None
     except RecursionError as err:
         problem = ConversionProblem("", "", "the graph is nested or chained too deeply")
         raise ConversionError([problem]) from err
@@ -104,7 +129,11 @@ def convert_ui_workflow(
 
 
 def _convert(
-    ui: Any, object_info: ObjectInfo | Mapping[str, Any], choose: Chooser, now: datetime
+    ui: Any,
+    object_info: ObjectInfo | Mapping[str, Any],
+    choose: Chooser,
+    now: datetime,
+    node_budget: int = NODE_BUDGET,
 ) -> dict[str, dict]:
     if not is_ui_workflow(ui):
         raise ConversionError(
@@ -123,20 +152,26 @@ def _convert(
     workflow, graph_problems = parse_ui_workflow(ui)
     for p in graph_problems:
         report(p.node_id, p.node_type, p.message)
-    nodes = build_exec_nodes(workflow, info, report)
+    nodes = build_exec_nodes(workflow, info, report, node_budget)
     states = WidgetStates(nodes, report)
     titles = {dto.node.id: _title(dto, info) for dto in nodes.values() if not dto.path}
 
+    # "%Node.widget%" names a root-level node by its S&R name, else by its title; the first
+    # such node wins. Indexed once so that many save nodes stay linear.
+    by_name: dict[Any, ExecNode] = {}
+    by_title: dict[str, ExecNode] = {}
+    for dto in nodes.values():
+        if not dto.path:
+            by_name.setdefault(dto.node.properties.get("Node name for S&R"), dto)
+            by_title.setdefault(titles[dto.node.id], dto)
+
     def lookup(node_name: str, widget: str) -> tuple[bool, Any]:
-        # "%Node.widget%" names a root-level node by its S&R name, else by its title.
-        roots = [d for d in nodes.values() if not d.path]
-        matches = [d for d in roots if d.node.properties.get("Node name for S&R") == node_name]
-        matches = matches or [d for d in roots if titles[d.node.id] == node_name]
-        values = matches[0].widgets if matches else None
-        if values is None or widget not in values:
+        match = by_name.get(node_name) or by_title.get(node_name)
+        values = match.widgets if match else None
+        if match is None or values is None or widget not in values:
             return False, None
         try:
-            return True, _read(matches[0], widget, values[widget])
+            return True, _read(match, widget, values[widget])
         except WidgetMappingError:
             return True, values[widget]
 
