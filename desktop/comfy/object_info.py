@@ -114,7 +114,8 @@ class NodeDef:
         return tuple(i for i in self.inputs if i.is_widget)
 
 
-def _parse_input(name: str, spec: Any, required: bool) -> InputDef:
+def parse_input(name: str, spec: Any, required: bool) -> InputDef:
+    """One input from its spec: ``[type, {options}]`` or ``[[choices], {options}]``."""
     if not isinstance(spec, list | tuple) or not spec:
         return InputDef(name=name, type=str(spec), options={}, required=required)
     head = spec[0]
@@ -139,7 +140,7 @@ def parse_node_def(class_name: str, raw: Mapping[str, Any]) -> NodeDef:
         names = list(order.get(section) or specs.keys())
         # input_order may omit names that exist (older servers); keep them, in document order.
         names += [n for n in specs if n not in names]
-        inputs.extend(_parse_input(n, specs[n], section == "required") for n in names if n in specs)
+        inputs.extend(parse_input(n, specs[n], section == "required") for n in names if n in specs)
     hidden = tuple((raw_inputs.get("hidden") or {}).keys())
     outputs = tuple(str(o) if not isinstance(o, list) else "COMBO" for o in raw.get("output") or ())
     output_names = tuple(str(n) for n in (raw.get("output_name") or outputs))

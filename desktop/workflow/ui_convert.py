@@ -158,11 +158,13 @@ def _convert(
 
     # "%Node.widget%" names a root-level node by its S&R name, else by its title; the first
     # such node wins. Indexed once so that many save nodes stay linear.
-    by_name: dict[Any, ExecNode] = {}
+    by_name: dict[str, ExecNode] = {}
     by_title: dict[str, ExecNode] = {}
     for dto in nodes.values():
         if not dto.path:
-            by_name.setdefault(dto.node.properties.get("Node name for S&R"), dto)
+            sr_name = dto.node.properties.get("Node name for S&R")
+            if isinstance(sr_name, str):
+                by_name.setdefault(sr_name, dto)
             by_title.setdefault(titles[dto.node.id], dto)
 
     def lookup(node_name: str, widget: str) -> tuple[bool, Any]:
@@ -187,13 +189,10 @@ def _convert(
                 "pack that provides it, or remove the node",
             )
             continue
-        if dto.kind == "subgraph" and dto.mode in (MODE_NEVER, MODE_BYPASS):
-            report(
-                dto.exec_id,
-                dto.node.type,
-                "muted or bypassed subgraphs are not supported — unmute it or delete it",
-            )
-            continue
+        # A muted or bypassed subgraph instance is not refused: the editor gives its inner nodes
+        # the same mode when the artist mutes or bypasses it, and each inner node is then
+        # judged by its own saved mode, as the editor does. Links through a bypassed instance
+        # are routed around it like around any bypassed node.
         if dto.kind != "real" or dto.mode in (MODE_NEVER, MODE_BYPASS):
             continue
         entry = _emit(dto, info, states, resolver, choose, lookup, now, report)
