@@ -40,6 +40,10 @@ from desktop.workflow.ui_text import (
 )
 from desktop.workflow.ui_widgets import WidgetMappingError, default_value, is_upload_combo
 
+MISSING_NODE = (
+    "this node type is not installed on the server — install the custom node pack that "
+    "provides it, or remove the node"
+)
 ADVICE = (
     "Open the workflow in ComfyUI's web editor and save it with “Export (API)”, "
     "or fix the listed nodes."
@@ -61,14 +65,29 @@ class ConversionProblem:
 class ConversionError(WorkflowError):
     """The workflow cannot be converted with certainty; ``problems`` lists every reason."""
 
-    def __init__(self, problems: Sequence[ConversionProblem]) -> None:
+    def __init__(self, problems: Sequence[ConversionProblem], summary: str = "") -> None:
         self.problems: tuple[ConversionProblem, ...] = tuple(problems)
         first = str(self.problems[0]) if self.problems else "the workflow is malformed"
-        if len(self.problems) > 1:
+        if summary:
+            super().__init__(summary)
+        elif len(self.problems) > 1:
             lead = f"{len(self.problems)} problems stop this workflow from converting (first: "
             super().__init__(f"{lead}{first}). {ADVICE}")
         else:
             super().__init__(f"This workflow cannot be converted: {first}. {ADVICE}")
+
+
+class MissingNodesError(ConversionError):
+    """The workflow converts except for node classes the server does not have (custom node
+    packs, or API nodes of another version); ``node_types`` lists them, sorted."""
+
+    def __init__(self, problems: Sequence[ConversionProblem]) -> None:
+        self.node_types: tuple[str, ...] = tuple(sorted({p.node_type for p in problems}))
+        super().__init__(
+            problems,
+            f"This workflow needs nodes this server lacks: {', '.join(self.node_types)}. "
+            "Install the custom node packs that provide them, or use a server that has them.",
+        )
 
 
 class GraphTooLargeError(ConversionError):
@@ -145,6 +164,7 @@ def _convert(
         )
     info = object_info if isinstance(object_info, ObjectInfo) else ObjectInfo(object_info)
     problems: list[ConversionProblem] = []
+    missing: list[ConversionProblem] = []
 
     def report(node_id: str, node_type: str, message: str) -> None:
         problems.append(ConversionProblem(node_id, node_type, message))
@@ -182,12 +202,7 @@ def _convert(
     prompt: dict[str, dict] = {}
     for dto in nodes.values():
         if dto.kind == "missing" and dto.mode not in (MODE_NEVER, MODE_BYPASS):
-            report(
-                dto.exec_id,
-                dto.node.type,
-                "this node type is not installed on the server — install the custom node "
-                "pack that provides it, or remove the node",
-            )
+            missing.append(ConversionProblem(dto.exec_id, dto.node.type, MISSING_NODE))
             continue
         # A muted or bypassed subgraph instance is not refused: the editor gives its inner nodes
         # the same mode when the artist mutes or bypasses it, and each inner node is then
@@ -203,7 +218,9 @@ def _convert(
         if error is not None and dto.mode not in (MODE_NEVER, MODE_BYPASS):
             report(dto.exec_id, dto.node.type, error)
     if problems:
-        raise ConversionError(sorted(problems, key=_problem_order))
+        raise ConversionError(sorted(problems + missing, key=_problem_order))
+    if missing:
+        raise MissingNodesError(sorted(missing, key=_problem_order))
     # Links to nodes that are not sent (muted, missing) are dropped, as the editor does.
     for entry in prompt.values():
         for name, value in list(entry["inputs"].items()):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from desktop.workflow.ui_convert import ConversionError, convert_ui_workflow
+from desktop.workflow.ui_convert import ConversionError, MissingNodesError, convert_ui_workflow
 from tests.unit.test_ui_convert_support import UiGraphBuilder, node_def, recorded_object_info
 
 KSAMPLER_VALUES = [7, "fixed", 20, 8, "euler", "normal", 1]
@@ -236,6 +236,30 @@ def test_missing_node_types_are_reported_unless_muted(info):
     [(node_id, node_type, message)] = problems_of(g, info)
     assert (node_id, node_type) == ("1", "FancyLoader")
     assert message.startswith("this node type is not installed on the server")
+
+
+def test_a_workflow_that_only_lacks_node_classes_says_which_with_a_typed_error(info):
+    g = UiGraphBuilder()
+    g.node(1, "FancyLoader", ["x"], outputs=("IMAGE",))
+    g.node(2, "FancyFilter", [], inputs=(("image", "IMAGE"),), outputs=("IMAGE",))
+    g.node(3, "FancyLoader", ["y"], outputs=("IMAGE",))
+    g.node(4, "PreviewImage", [], inputs=(("images", "IMAGE"),))
+    g.link(2, 0, 4, "images")
+
+    with pytest.raises(MissingNodesError) as caught:
+        convert(g, info)
+
+    assert caught.value.node_types == ("FancyFilter", "FancyLoader")
+    assert str(caught.value).startswith(
+        "This workflow needs nodes this server lacks: FancyFilter, FancyLoader."
+    )
+    assert [p.node_id for p in caught.value.problems] == ["1", "2", "3"]
+
+    g.nodes[3]["widgets_values"] = {"by": "name"}  # one more kind of problem: no longer typed
+    with pytest.raises(ConversionError) as caught:
+        convert(g, info)
+    assert not isinstance(caught.value, MissingNodesError)
+    assert len(caught.value.problems) == 4
 
 
 def test_group_nodes_unknown_links_and_bad_values_are_all_listed(info):
