@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PRIMITIVE_WIDGET_TYPES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"})
+# ComfyUI 0.8's V3 node API: a combo whose options each bring their own inputs, sent as
+# ``name`` (the option's key) plus ``name.child`` for each input of the chosen option.
+DYNAMIC_COMBO = "COMFY_DYNAMICCOMBO_V3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,28 @@ class InputDef:
     @property
     def display_name(self) -> str:
         return str(self.options.get("display_name") or self.name)
+
+    @property
+    def dynamic_options(self) -> dict[str, tuple[InputDef, ...]] | None:
+        """A V3 dynamic combo's options: ``{key: inputs it adds, named "combo.child"}`` in the
+        server's order (required, then optional); None for any other input."""
+        if self.type != DYNAMIC_COMBO:
+            return None
+        raw = self.options.get("options")
+        options: dict[str, tuple[InputDef, ...]] = {}
+        for entry in raw if isinstance(raw, list | tuple) else ():
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("key"), str):
+                continue
+            spec = entry.get("inputs")
+            children = []
+            for section in ("required", "optional"):
+                inner = spec.get(section) if isinstance(spec, Mapping) else None
+                for name, child in inner.items() if isinstance(inner, Mapping) else ():
+                    children.append(
+                        parse_input(f"{self.name}.{name}", child, section == "required")
+                    )
+            options[entry["key"]] = tuple(children)
+        return options
 
 
 @dataclass(frozen=True, slots=True)

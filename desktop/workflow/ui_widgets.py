@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.comfy.object_info import InputDef, NodeDef, parse_input
+from desktop.comfy.object_info import InputDef, NodeDef
 
 PRIMITIVE_TYPES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"})
 UPLOAD_OPTIONS = ("image_upload", "video_upload", "animated_image_upload")
@@ -51,7 +51,6 @@ FRONTEND_WIDGETS: Mapping[str, tuple[InputDef, ...]] = {
     node: (InputDef("image", "PREVIEW_3D", {"default": ""}, required=True),)
     for node in ("SaveGLB", "Preview3D")
 }
-DYNAMIC_COMBO = "COMFY_DYNAMICCOMBO_V3"
 # Widget types whose value is sent as saved, though the server does not describe them.
 FRONTEND_VALUE_TYPES = frozenset({"PREVIEW_3D"})
 
@@ -141,30 +140,6 @@ def editor_inputs(node_def: NodeDef) -> tuple[InputDef, ...]:
     return (*node_def.inputs[:cut], *extra, *node_def.inputs[cut:])
 
 
-def _dynamic_options(inp: InputDef) -> dict[str, Mapping[str, Any]] | None:
-    """``{key: inputs spec}`` of a V3 dynamic combo (``COMFY_DYNAMICCOMBO_V3``), else None."""
-    if inp.type != DYNAMIC_COMBO:
-        return None
-    raw = inp.options.get("options")
-    options: dict[str, Mapping[str, Any]] = {}
-    for entry in raw if isinstance(raw, list) else ():
-        if isinstance(entry, Mapping) and isinstance(entry.get("key"), str):
-            spec = entry.get("inputs")
-            options[entry["key"]] = spec if isinstance(spec, Mapping) else {}
-    return options
-
-
-def _dynamic_children(inp: InputDef, spec: Mapping[str, Any]) -> list[InputDef]:
-    """The inputs one option of a dynamic combo adds, right after the combo, named
-    ``combo.child`` as the editor names their widgets and sends them."""
-    children = []
-    for section in ("required", "optional"):
-        entries = spec.get(section)
-        for name, entry in entries.items() if isinstance(entries, Mapping) else ():
-            children.append(parse_input(f"{inp.name}.{name}", entry, section == "required"))
-    return children
-
-
 def widget_layout(node_def: NodeDef, saved: Any = None) -> WidgetLayout:
     """The widgets the editor draws for ``node_def``. A dynamic combo's widgets depend on the
     option it holds, read from ``saved`` (the node's widget values) where it is given."""
@@ -175,7 +150,7 @@ def widget_layout(node_def: NodeDef, saved: Any = None) -> WidgetLayout:
     pending = list(editor_inputs(node_def))
     while pending:
         inp = pending.pop(0)
-        options = _dynamic_options(inp)
+        options = inp.dynamic_options
         if options is not None:
             combo = InputDef(inp.name, "COMBO", {}, inp.required, tuple(options))
             index = len(slots)
@@ -184,8 +159,8 @@ def widget_layout(node_def: NodeDef, saved: Any = None) -> WidgetLayout:
             chosen = saved[index] if has_saved else default_value(combo)
             slots.append(WidgetSlot(inp.name, combo))
             legacy.append(WidgetSlot(inp.name, combo))
-            spec = options.get(chosen) if isinstance(chosen, str) else None
-            pending[:0] = _dynamic_children(inp, spec or {})
+            children = options.get(chosen) if isinstance(chosen, str) else None
+            pending[:0] = children or ()
             continue
         reason = _unsupported_reason(inp) or _refresh_button_reason(inp, pending)
         if reason is not None:

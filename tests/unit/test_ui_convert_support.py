@@ -21,6 +21,13 @@ def recorded_object_info(**extra: Any) -> ObjectInfo:
     return ObjectInfo({**_recorded_raw(), **extra})
 
 
+@cache
+def object_info_08() -> ObjectInfo:
+    """The node definitions recorded from ComfyUI 0.8.0."""
+    path = shared_path("comfyui-captures-0.8", "00-server-info", "object_info.json")
+    return ObjectInfo(json.loads(path.read_text(encoding="utf-8")))
+
+
 def node_def(required: dict[str, Any], optional: dict[str, Any] | None = None, **rest: Any) -> dict:
     """A synthetic /object_info entry."""
     inputs: dict[str, Any] = {"required": required}

@@ -21,7 +21,7 @@ import pytest
 
 from desktop.comfy.object_info import NodeDef, ObjectInfo
 from desktop.workflow.ui_convert import ConversionError, MissingNodesError, convert_ui_workflow
-from desktop.workflow.ui_widgets import DYNAMIC_COMBO, editor_inputs
+from desktop.workflow.ui_widgets import editor_inputs
 from tests.conftest import shared_path
 
 # (template library version, recording of the server that ships it, opened, needs nodes)
@@ -50,10 +50,8 @@ def input_names(node_def: NodeDef) -> set[str]:
     and the ``combo.child`` inputs of V3 dynamic combos."""
     names = {i.name for i in editor_inputs(node_def)}
     for inp in node_def.inputs:
-        if inp.type == DYNAMIC_COMBO:
-            for option in inp.options.get("options") or ():
-                for section in (option.get("inputs") or {}).values():
-                    names.update(f"{inp.name}.{child}" for child in section)
+        for children in (inp.dynamic_options or {}).values():
+            names.update(child.name for child in children)
     return names
 
 
