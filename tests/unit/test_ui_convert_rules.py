@@ -39,6 +39,9 @@ def info():
             name="Upload",
         ),
         Tags=node_def({"tags": ["COMBO", {"options": ["a", "b"], "multiselect": True}]}),
+        NoDefault=node_def(
+            {"text": ["STRING", {}], "pick": ["COMBO", {"options": []}]}, name="NoDefault"
+        ),
         Refreshing=node_def(
             {
                 "image": ["COMBO", {"remote": {"route": "/x", "refresh_button": True}}],
@@ -333,6 +336,60 @@ def test_old_files_with_values_for_force_input_sockets_are_migrated(info):
 
     assert result["1"]["inputs"] == {"b": 20}
     assert result["2"]["inputs"] == {"b": 30}
+
+
+def test_fewer_saved_values_than_widgets_take_the_inputs_defaults(info):
+    g = UiGraphBuilder()
+    # Saved before the server's node grew its last inputs (the editor keeps their defaults).
+    g.node(1, "KSampler", [5, "fixed", 30], inputs=(("model", "MODEL"),))
+    g.node(2, "DifferentialDiffusion", [], inputs=(("model", "MODEL"),))
+
+    result = convert(g, info)
+
+    assert result["1"]["inputs"] == {
+        "seed": 5,
+        "steps": 30,
+        "cfg": 8.0,
+        "sampler_name": "euler",
+        "scheduler": "simple",
+        "denoise": 1.0,
+    }
+    assert result["2"]["inputs"] == {"strength": 1.0}
+
+
+def test_more_saved_values_than_widgets_drop_the_extra_ones(info):
+    g = UiGraphBuilder()
+    # An API node's status text and an old LoadImage's extra value are the editor's own.
+    g.node(1, "EmptyLatentImage", [640, 480, 2, "Task in progress: 15.0s"])
+    g.node(2, "LoadImage", ["in.png", "image", ""])
+
+    result = convert(g, info)
+
+    assert result["1"]["inputs"] == {"width": 640, "height": 480, "batch_size": 2}
+    assert result["2"]["inputs"] == {"image": "in.png"}
+
+
+def test_the_editors_own_3d_widgets_are_sent(info):
+    g = UiGraphBuilder()
+    g.node(1, "SaveGLB", ["mesh/ComfyUI", ""], inputs=(("mesh", "MESH"),))
+    g.node(2, "SaveGLB", ["mesh/old"], inputs=(("mesh", "MESH"),))  # saved before the widget
+    g.node(3, "Preview3D", ["out.glb", "3d/out.glb"])
+
+    result = convert(g, info)
+
+    assert result["1"]["inputs"] == {"filename_prefix": "mesh/ComfyUI", "image": ""}
+    assert result["2"]["inputs"] == {"filename_prefix": "mesh/old", "image": ""}
+    assert result["3"]["inputs"] == {"model_file": "out.glb", "image": "3d/out.glb"}
+
+
+def test_a_missing_value_without_any_default_is_refused_naming_node_and_input(info):
+    g = UiGraphBuilder()
+    g.node(1, "NoDefault", ["first"])
+
+    [(node_id, node_type, message)] = problems_of(g, info)
+
+    assert (node_id, node_type) == ("1", "NoDefault")
+    assert message == "input “pick” has no saved value and no default to fall back on"
 
 
 def test_missing_widget_values_fall_back_to_the_editor_defaults(info):
