@@ -14,7 +14,12 @@ from typing import Any
 from desktop.workflow.ui_graph import UiGraph, UiNode
 from desktop.workflow.ui_resolve import ExecNode
 from desktop.workflow.ui_text import apply_text_replacements
-from desktop.workflow.ui_widgets import WidgetMappingError, map_widget_values, widget_type
+from desktop.workflow.ui_widgets import (
+    WidgetLayout,
+    WidgetMappingError,
+    map_widget_values,
+    widget_type,
+)
 
 Report = Callable[[str, str, str], None]
 StateKey = tuple[str, str]  # (graph id, node id); the root graph's id is ""
@@ -28,6 +33,7 @@ class WidgetStates:
         self._values: dict[StateKey, dict[str, Any] | None] = {}
         self._errors: dict[StateKey, str] = {}
         self._by_key: dict[StateKey, ExecNode] = {}
+        self._layouts: dict[str, WidgetLayout] = {}
         for dto in exec_nodes.values():
             self._by_key.setdefault((dto.graph.id, dto.node.id), dto)
         self._graphs = {dto.graph.id: dto.graph for dto in exec_nodes.values()}
@@ -50,7 +56,7 @@ class WidgetStates:
 
     def _load(self, dto: ExecNode) -> dict[str, Any] | None:
         if dto.kind == "real" and dto.node_def is not None:
-            return map_widget_values(dto.node_def, dto.node.widgets_values)
+            return map_widget_values(dto.node_def, dto.node.widgets_values, self._layouts)
         if dto.kind == "subgraph":
             return self._promoted(dto)
         return None

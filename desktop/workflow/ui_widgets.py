@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.comfy.object_info import InputDef, NodeDef
+from desktop.comfy.object_info import DYNAMIC_COMBO, InputDef, NodeDef
 
 PRIMITIVE_TYPES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"})
 UPLOAD_OPTIONS = ("image_upload", "video_upload", "animated_image_upload")
@@ -218,9 +218,17 @@ def default_value(inp: InputDef) -> Any:
     return fallback if value is None else value
 
 
-def map_widget_values(node_def: NodeDef, saved: Any) -> dict[str, Any]:
-    """``{input name: value}`` for every widget of the node, in widget order."""
-    layout = widget_layout(node_def, saved)
+def map_widget_values(
+    node_def: NodeDef, saved: Any, layouts: dict[str, WidgetLayout] | None = None
+) -> dict[str, Any]:
+    """``{input name: value}`` for every widget of the node, in widget order. ``layouts``
+    keeps the layouts of one conversion by class (those that do not depend on the values)."""
+    if layouts is None or any(i.type == DYNAMIC_COMBO for i in node_def.inputs):
+        layout = widget_layout(node_def, saved)
+    else:
+        layout = layouts.get(node_def.name) or layouts.setdefault(
+            node_def.name, widget_layout(node_def)
+        )
     if layout.unsupported is not None:
         raise WidgetMappingError(layout.unsupported)
     if saved is None:
