@@ -18,26 +18,19 @@ from desktop.ui.form.widgets.number_edit import FloatEdit, IntEdit
 from desktop.ui.form.widgets.simple_edit import ReadOnlyEdit
 from desktop.workflow.sources import load_workflow_bytes
 from tests.conftest import shared_path
+from tests.unit.test_ui_convert_support import resize_workflow
 
-RESIZE = {
-    "nodes": [
-        {
-            "id": 1,
-            "type": "LoadImage",
-            "widgets_values": ["example.png", "image"],
-            "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [1]}],
-        },
-        {
-            "id": 2,
-            "type": "ResizeImageMaskNode",
-            "widgets_values": ["scale dimensions", 1280, 720, "center", "lanczos"],
-            "inputs": [{"name": "input", "type": "IMAGE,MASK", "link": 1}],
-            "outputs": [{"name": "resized", "type": "IMAGE", "links": [2]}],
-        },
+
+def resize_then_scale() -> dict:
+    """LoadImage → ResizeImageMaskNode (dynamic combo) → ImageScaleToTotalPixels saved before
+    0.8 added resolution_steps → SaveImage."""
+    doc = resize_workflow(["scale dimensions", 1280, 720, "center", "lanczos"])
+    doc["nodes"][1]["outputs"][0]["links"] = [2]
+    doc["nodes"] += [
         {
             "id": 3,
             "type": "ImageScaleToTotalPixels",
-            "widgets_values": ["nearest-exact", 1],  # saved before resolution_steps existed
+            "widgets_values": ["nearest-exact", 1],
             "inputs": [{"name": "image", "type": "IMAGE", "link": 2}],
             "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [3]}],
         },
@@ -47,13 +40,9 @@ RESIZE = {
             "widgets_values": ["resized"],
             "inputs": [{"name": "images", "type": "IMAGE", "link": 3}],
         },
-    ],
-    "links": [
-        [1, 1, 0, 2, 0, "IMAGE"],
-        [2, 2, 0, 3, 0, "IMAGE"],
-        [3, 3, 0, 4, 0, "IMAGE"],
-    ],
-}
+    ]
+    doc["links"] += [[2, 2, 0, 3, 0, "IMAGE"], [3, 3, 0, 4, 0, "IMAGE"]]
+    return doc
 
 
 @functools.cache
@@ -64,7 +53,7 @@ def object_info_08() -> ObjectInfo:
 
 async def test_dynamic_combo_inputs_are_editable_on_a_0_8_server(qtbot: QtBot) -> None:
     info = object_info_08()
-    workflow = load_workflow_bytes(json.dumps(RESIZE).encode(), "resize.json", info)
+    workflow = load_workflow_bytes(json.dumps(resize_then_scale()).encode(), "resize.json", info)
     model = FormModel()
     view = FormView(model)
     qtbot.addWidget(view)

@@ -45,6 +45,29 @@ def node_def(required: dict[str, Any], optional: dict[str, Any] | None = None, *
     }
 
 
+def resize_workflow(saved: list) -> dict[str, Any]:
+    """LoadImage (1) into 0.8's ResizeImageMaskNode (2, holding ``saved``), whose output links
+    to nothing yet, as 0.7.67's templates save them."""
+    return {
+        "nodes": [
+            {
+                "id": 1,
+                "type": "LoadImage",
+                "widgets_values": ["example.png", "image"],
+                "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [1]}],
+            },
+            {
+                "id": 2,
+                "type": "ResizeImageMaskNode",
+                "widgets_values": saved,
+                "inputs": [{"name": "input", "type": "IMAGE,MASK", "link": 1}],
+                "outputs": [{"name": "resized", "type": "IMAGE", "links": []}],
+            },
+        ],
+        "links": [[1, 1, 0, 2, 0, "IMAGE"]],
+    }
+
+
 class UiGraphBuilder:
     """Builds a schema-0.4 document: ``node()`` then ``link()``."""
 

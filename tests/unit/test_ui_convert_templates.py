@@ -23,6 +23,7 @@ from desktop.comfy.object_info import NodeDef, ObjectInfo
 from desktop.workflow.ui_convert import ConversionError, MissingNodesError, convert_ui_workflow
 from desktop.workflow.ui_widgets import editor_inputs
 from tests.conftest import shared_path
+from tests.unit.test_ui_convert_support import resize_workflow
 
 # (template library version, recording of the server that ships it, opened, needs nodes)
 LIBRARIES = [
@@ -155,23 +156,7 @@ def test_an_older_save_missing_a_new_input_gets_its_default_on_0_8():
 def test_dynamic_combo_children_are_sent_under_the_editors_names_on_0_8(saved, sent):
     # As 0.7.67's video_ltx2_canny_to_video.json saves it (that template needs LTX audio nodes
     # the 0.8.0 recording lacks, so the node is converted on its own here).
-    workflow = {
-        "nodes": [
-            {
-                "id": 1,
-                "type": "LoadImage",
-                "widgets_values": ["example.png", "image"],
-                "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [1]}],
-            },
-            {
-                "id": 2,
-                "type": "ResizeImageMaskNode",
-                "widgets_values": saved,
-                "inputs": [{"name": "input", "type": "IMAGE,MASK", "link": 1}],
-            },
-        ],
-        "links": [[1, 1, 0, 2, 0, "IMAGE"]],
-    }
+    workflow = resize_workflow(saved)
 
     prompt = convert_ui_workflow(workflow, object_info("comfyui-captures-0.8"))
 
