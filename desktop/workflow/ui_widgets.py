@@ -96,6 +96,8 @@ def _companions(inp: InputDef, *, legacy: bool) -> list[WidgetSlot]:
         # legacy forceInput migration only looks at the option itself.
         wanted = bool(flag) if flag is not None or legacy else inp.name in LEGACY_SEED_NAMES
         return [WidgetSlot("control_after_generate", None)] if wanted else []
+    if kind == "FLOAT" and flag:
+        return [WidgetSlot("control_after_generate", None)]  # useFloatWidget, as for INT
     if kind == "COMBO" and flag:
         if legacy or inp.multiselect:
             return [WidgetSlot("control_after_generate", None)]
@@ -110,7 +112,7 @@ def _unsupported_reason(inp: InputDef) -> str | None:
     for option in UNSUPPORTED_UPLOAD_OPTIONS:
         if inp.options.get(option):
             return f"input “{inp.name}” uses the web editor's {option.replace('_', ' ')} widget"
-    if inp.options.get("control_after_generate") and kind not in ("INT", "COMBO"):
+    if inp.options.get("control_after_generate") and kind not in ("INT", "FLOAT", "COMBO"):
         return f"input “{inp.name}” has a {kind} control the web editor lays out on its own"
     return None
 

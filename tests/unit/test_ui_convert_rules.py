@@ -39,6 +39,10 @@ def info():
             name="Upload",
         ),
         Tags=node_def({"tags": ["COMBO", {"options": ["a", "b"], "multiselect": True}]}),
+        Jitter=node_def(
+            {"amount": ["FLOAT", {"control_after_generate": True}], "steps": ["INT", {}]},
+            name="Jitter",
+        ),
         NoDefault=node_def(
             {"text": ["STRING", {}], "pick": ["COMBO", {"options": []}]}, name="NoDefault"
         ),
@@ -325,6 +329,13 @@ def test_widget_values_follow_the_definition_with_its_companions(info):
     assert result["2"]["inputs"] == {"image": "b.png [output]", "channel": "red", "strength": 0.5}
     assert result["3"]["inputs"] == {"image": "in.png"}
     assert result["4"]["inputs"] == {"tags": {"__value__": ["a", "b"]}}
+
+
+def test_a_float_with_a_control_has_one_control_value_as_in_the_editor(info):
+    g = UiGraphBuilder()
+    g.node(1, "Jitter", [0.25, "randomize", 3])
+
+    assert convert(g, info)["1"]["inputs"] == {"amount": 0.25, "steps": 3}
 
 
 def test_old_files_with_values_for_force_input_sockets_are_migrated(info):
