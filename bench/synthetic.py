@@ -50,3 +50,60 @@ def write_object_info(path: Path, target_bytes: int) -> Path:
     if not path.exists() or abs(path.stat().st_size - target_bytes) > target_bytes * 0.2:
         path.write_bytes(object_info_document(target_bytes))
     return path
+
+
+def chain_workflow(count: int) -> dict:
+    """A UI-format workflow: one LoadImage followed by ``count - 1`` ImageInvert nodes in a
+    line, each fed by the one before (saved in reverse so nothing is in execution order)."""
+    nodes: list[dict] = [
+        {
+            "id": 1,
+            "type": "LoadImage",
+            "mode": 0,
+            "inputs": [],
+            "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [1] if count > 1 else []}],
+            "widgets_values": ["example.png", "image"],
+        }
+    ]
+    links: list[list] = []
+    for i in range(2, count + 1):
+        nodes.append(
+            {
+                "id": i,
+                "type": "ImageInvert",
+                "mode": 0,
+                "inputs": [{"name": "image", "type": "IMAGE", "link": i - 1}],
+                "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [i] if i < count else []}],
+            }
+        )
+        links.append([i - 1, i - 1, 0, i, 0, "IMAGE"])
+    return {"nodes": nodes[::-1], "links": links, "version": 0.4}
+
+
+def nested_subgraph_workflow(depth: int, fanout: int) -> dict:
+    """A small file that expands to ``fanout ** depth`` real nodes: each subgraph level holds
+    ``fanout`` instances of the level below; the innermost holds one EmptyLatentImage."""
+    subgraphs = []
+    for level in range(depth):
+        inner_type = "EmptyLatentImage" if level == 0 else f"level-{level - 1}"
+        nodes = [
+            {
+                "id": k + 1,
+                "type": inner_type,
+                "mode": 0,
+                "inputs": [],
+                "outputs": [],
+                **({"widgets_values": [512, 512, 1]} if level == 0 else {}),
+            }
+            for k in range(fanout if level else 1)
+        ]
+        subgraphs.append(
+            {"id": f"level-{level}", "name": f"level {level}", "nodes": nodes, "links": []}
+        )
+    root = {"id": 1, "type": f"level-{depth - 1}", "mode": 0, "inputs": [], "outputs": []}
+    return {
+        "nodes": [root],
+        "links": [],
+        "version": 0.4,
+        "definitions": {"subgraphs": subgraphs},
+    }

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PRIMITIVE_WIDGET_TYPES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"})
+# ComfyUI 0.8's V3 node API: a combo whose options each bring their own inputs, sent as
+# ``name`` (the option's key) plus ``name.child`` for each input of the chosen option.
+DYNAMIC_COMBO = "COMFY_DYNAMICCOMBO_V3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,28 @@ class InputDef:
     def display_name(self) -> str:
         return str(self.options.get("display_name") or self.name)
 
+    @property
+    def dynamic_options(self) -> dict[str, tuple[InputDef, ...]] | None:
+        """A V3 dynamic combo's options: ``{key: inputs it adds, named "combo.child"}`` in the
+        server's order (required, then optional); None for any other input."""
+        if self.type != DYNAMIC_COMBO:
+            return None
+        raw = self.options.get("options")
+        options: dict[str, tuple[InputDef, ...]] = {}
+        for entry in raw if isinstance(raw, list | tuple) else ():
+            if not isinstance(entry, Mapping) or not isinstance(entry.get("key"), str):
+                continue
+            spec = entry.get("inputs")
+            children = []
+            for section in ("required", "optional"):
+                inner = spec.get(section) if isinstance(spec, Mapping) else None
+                for name, child in inner.items() if isinstance(inner, Mapping) else ():
+                    children.append(
+                        parse_input(f"{self.name}.{name}", child, section == "required")
+                    )
+            options[entry["key"]] = tuple(children)
+        return options
+
 
 @dataclass(frozen=True, slots=True)
 class NodeDef:
@@ -114,7 +139,8 @@ class NodeDef:
         return tuple(i for i in self.inputs if i.is_widget)
 
 
-def _parse_input(name: str, spec: Any, required: bool) -> InputDef:
+def parse_input(name: str, spec: Any, required: bool) -> InputDef:
+    """One input from its spec: ``[type, {options}]`` or ``[[choices], {options}]``."""
     if not isinstance(spec, list | tuple) or not spec:
         return InputDef(name=name, type=str(spec), options={}, required=required)
     head = spec[0]
@@ -139,7 +165,7 @@ def parse_node_def(class_name: str, raw: Mapping[str, Any]) -> NodeDef:
         names = list(order.get(section) or specs.keys())
         # input_order may omit names that exist (older servers); keep them, in document order.
         names += [n for n in specs if n not in names]
-        inputs.extend(_parse_input(n, specs[n], section == "required") for n in names if n in specs)
+        inputs.extend(parse_input(n, specs[n], section == "required") for n in names if n in specs)
     hidden = tuple((raw_inputs.get("hidden") or {}).keys())
     outputs = tuple(str(o) if not isinstance(o, list) else "COMBO" for o in raw.get("output") or ())
     output_names = tuple(str(n) for n in (raw.get("output_name") or outputs))

@@ -153,6 +153,24 @@ def _unknown_spec(node_id: str, name: str, value: Any, title: str, node_class: s
 
 
 def _spec(node_id: str, idef: InputDef, node_def: NodeDef, value: Any, title: str) -> ParamSpec:
+    options = idef.dynamic_options
+    if options is not None:
+        # A V3 dynamic combo: shown with its options, but read-only, because another option
+        # needs other inputs (``name.child``) than the ones the workflow holds.
+        return ParamSpec(
+            node_id=node_id,
+            input_name=idef.name,
+            kind=ParamKind.CHOICE,
+            value=copy.deepcopy(value),
+            default=next(iter(options), None),
+            choices=tuple(options),
+            tooltip=idef.tooltip,
+            node_title=title,
+            node_class=node_def.name,
+            label=humanize(idef.name),
+            required=idef.required,
+            read_only=True,
+        )
     kind = _kind(idef, node_def)
     lo, hi = idef.min, idef.max
     if kind is ParamKind.SEED:
@@ -184,6 +202,17 @@ def _spec(node_id: str, idef: InputDef, node_def: NodeDef, value: Any, title: st
     )
 
 
+def _declared_inputs(node_def: NodeDef, values: dict[str, Any]) -> Iterable[InputDef]:
+    """The node's inputs, each V3 dynamic combo followed by the inputs of the option the
+    workflow holds (``resize_type.width`` after ``resize_type``)."""
+    for idef in node_def.inputs:
+        yield idef
+        options = idef.dynamic_options
+        chosen = values.get(idef.name)
+        if options is not None and isinstance(chosen, str):
+            yield from options.get(chosen, ())
+
+
 def derive_params(workflow: Workflow, object_info: ObjectInfo) -> list[ParamSpec]:
     """Specs in graph order; within a node, in the server's ``input_order``."""
     specs: list[ParamSpec] = []
@@ -192,7 +221,7 @@ def derive_params(workflow: Workflow, object_info: ObjectInfo) -> list[ParamSpec
         declared: set[str] = set()
         if node.class_type in object_info:
             node_def = object_info[node.class_type]
-            for idef in node_def.inputs:
+            for idef in _declared_inputs(node_def, node.inputs):
                 declared.add(idef.name)
                 if idef.name not in node.inputs:
                     # A required widget the file lacks (older workflow): show it so it can be set.

@@ -140,6 +140,9 @@ def _unwrap_request(value: Any) -> tuple[Any, Any]:
 
 def _conversion_failed(name: str, err: WorkflowError) -> UiConversionFailed:
     problems = tuple(getattr(err, "problems", ()) or ())
+    if getattr(err, "node_types", None):
+        # MissingNodesError: its sentence names every class to install, which is what counts.
+        return UiConversionFailed(f"Could not open “{name}”: {err}", problems, str(err))
     if not problems:
         return UiConversionFailed(f"Could not convert “{name}”: {err}", (), str(err))
     first = str(problems[0]).rstrip(".")

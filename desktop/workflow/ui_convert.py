@@ -21,7 +21,9 @@ from desktop.comfy.object_info import ObjectInfo
 from desktop.workflow.errors import WorkflowError
 from desktop.workflow.ui_graph import MODE_BYPASS, MODE_NEVER, UiNode, parse_ui_workflow
 from desktop.workflow.ui_resolve import (
+    NODE_BUDGET,
     ExecNode,
+    ExpansionTooLarge,
     LinkTo,
     Resolved,
     Resolver,
@@ -38,6 +40,10 @@ from desktop.workflow.ui_text import (
 )
 from desktop.workflow.ui_widgets import WidgetMappingError, default_value, is_upload_combo
 
+MISSING_NODE = (
+    "this node type is not installed on the server — install the custom node pack that "
+    "provides it, or remove the node"
+)
 ADVICE = (
     "Open the workflow in ComfyUI's web editor and save it with “Export (API)”, "
     "or fix the listed nodes."
@@ -59,14 +65,46 @@ class ConversionProblem:
 class ConversionError(WorkflowError):
     """The workflow cannot be converted with certainty; ``problems`` lists every reason."""
 
-    def __init__(self, problems: Sequence[ConversionProblem]) -> None:
+    def __init__(self, problems: Sequence[ConversionProblem], summary: str = "") -> None:
         self.problems: tuple[ConversionProblem, ...] = tuple(problems)
         first = str(self.problems[0]) if self.problems else "the workflow is malformed"
-        if len(self.problems) > 1:
+        if summary:
+            super().__init__(summary)
+        elif len(self.problems) > 1:
             lead = f"{len(self.problems)} problems stop this workflow from converting (first: "
             super().__init__(f"{lead}{first}). {ADVICE}")
         else:
             super().__init__(f"This workflow cannot be converted: {first}. {ADVICE}")
+
+
+class MissingNodesError(ConversionError):
+    """The workflow converts except for node classes the server does not have (custom node
+    packs, or API nodes of another version); ``node_types`` lists them, sorted."""
+
+    def __init__(self, problems: Sequence[ConversionProblem]) -> None:
+        self.node_types: tuple[str, ...] = tuple(sorted({p.node_type for p in problems}))
+        super().__init__(
+            problems,
+            f"This workflow needs nodes this server lacks: {', '.join(self.node_types)}. "
+            "Install the custom node packs that provide them, or use a server that has them.",
+        )
+
+
+class GraphTooLargeError(ConversionError):
+    """Flattening the workflow's subgraphs would exceed ``budget`` nodes."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        super().__init__(
+            [
+                ConversionProblem(
+                    "",
+                    "",
+                    f"its subgraphs expand to more than {budget:,} nodes, more than any "
+                    "real workflow holds (subgraphs nested inside each other many times)",
+                )
+            ]
+        )
 
 
 def is_ui_workflow(data: Any) -> bool:
@@ -84,16 +122,22 @@ def convert_ui_workflow(
     *,
     choose: Chooser | None = None,
     now: datetime | None = None,
+    node_budget: int = NODE_BUDGET,
 ) -> dict[str, dict]:
     """The API prompt ``{node_id: {"inputs", "class_type", "_meta": {"title"}}}``.
 
     ``choose`` picks one option of a dynamic-prompt group ``{a|b}`` (random by default, as in
-    the editor); ``now`` is the time used for ``%date:…%`` in file name prefixes.
+    the editor); ``now`` is the time used for ``%date:…%`` in file name prefixes. Flattening
+    stops with ``GraphTooLargeError`` past ``node_budget`` nodes.
     """
     try:
-        return _convert(ui, object_info, choose or random.choice, now or datetime.now())
+        return _convert(
+            ui, object_info, choose or random.choice, now or datetime.now(), node_budget
+        )
     except ConversionError:
         raise
+    except ExpansionTooLarge as err:
+        raise GraphTooLargeError(err.budget) from None
     except RecursionError as err:
         problem = ConversionProblem("", "", "the graph is nested or chained too deeply")
         raise ConversionError([problem]) from err
@@ -104,7 +148,11 @@ def convert_ui_workflow(
 
 
 def _convert(
-    ui: Any, object_info: ObjectInfo | Mapping[str, Any], choose: Chooser, now: datetime
+    ui: Any,
+    object_info: ObjectInfo | Mapping[str, Any],
+    choose: Chooser,
+    now: datetime,
+    node_budget: int = NODE_BUDGET,
 ) -> dict[str, dict]:
     if not is_ui_workflow(ui):
         raise ConversionError(
@@ -116,6 +164,7 @@ def _convert(
         )
     info = object_info if isinstance(object_info, ObjectInfo) else ObjectInfo(object_info)
     problems: list[ConversionProblem] = []
+    missing: list[ConversionProblem] = []
 
     def report(node_id: str, node_type: str, message: str) -> None:
         problems.append(ConversionProblem(node_id, node_type, message))
@@ -123,20 +172,28 @@ def _convert(
     workflow, graph_problems = parse_ui_workflow(ui)
     for p in graph_problems:
         report(p.node_id, p.node_type, p.message)
-    nodes = build_exec_nodes(workflow, info, report)
+    nodes = build_exec_nodes(workflow, info, report, node_budget)
     states = WidgetStates(nodes, report)
     titles = {dto.node.id: _title(dto, info) for dto in nodes.values() if not dto.path}
 
+    # "%Node.widget%" names a root-level node by its S&R name, else by its title; the first
+    # such node wins. Indexed once so that many save nodes stay linear.
+    by_name: dict[str, ExecNode] = {}
+    by_title: dict[str, ExecNode] = {}
+    for dto in nodes.values():
+        if not dto.path:
+            sr_name = dto.node.properties.get("Node name for S&R")
+            if isinstance(sr_name, str):
+                by_name.setdefault(sr_name, dto)
+            by_title.setdefault(titles[dto.node.id], dto)
+
     def lookup(node_name: str, widget: str) -> tuple[bool, Any]:
-        # "%Node.widget%" names a root-level node by its S&R name, else by its title.
-        roots = [d for d in nodes.values() if not d.path]
-        matches = [d for d in roots if d.node.properties.get("Node name for S&R") == node_name]
-        matches = matches or [d for d in roots if titles[d.node.id] == node_name]
-        values = matches[0].widgets if matches else None
-        if values is None or widget not in values:
+        match = by_name.get(node_name) or by_title.get(node_name)
+        values = match.widgets if match else None
+        if match is None or values is None or widget not in values:
             return False, None
         try:
-            return True, _read(matches[0], widget, values[widget])
+            return True, _read(match, widget, values[widget])
         except WidgetMappingError:
             return True, values[widget]
 
@@ -145,20 +202,12 @@ def _convert(
     prompt: dict[str, dict] = {}
     for dto in nodes.values():
         if dto.kind == "missing" and dto.mode not in (MODE_NEVER, MODE_BYPASS):
-            report(
-                dto.exec_id,
-                dto.node.type,
-                "this node type is not installed on the server — install the custom node "
-                "pack that provides it, or remove the node",
-            )
+            missing.append(ConversionProblem(dto.exec_id, dto.node.type, MISSING_NODE))
             continue
-        if dto.kind == "subgraph" and dto.mode in (MODE_NEVER, MODE_BYPASS):
-            report(
-                dto.exec_id,
-                dto.node.type,
-                "muted or bypassed subgraphs are not supported — unmute it or delete it",
-            )
-            continue
+        # A muted or bypassed subgraph instance is not refused: the editor gives its inner nodes
+        # the same mode when the artist mutes or bypasses it, and each inner node is then
+        # judged by its own saved mode, as the editor does. Links through a bypassed instance
+        # are routed around it like around any bypassed node.
         if dto.kind != "real" or dto.mode in (MODE_NEVER, MODE_BYPASS):
             continue
         entry = _emit(dto, info, states, resolver, choose, lookup, now, report)
@@ -169,7 +218,9 @@ def _convert(
         if error is not None and dto.mode not in (MODE_NEVER, MODE_BYPASS):
             report(dto.exec_id, dto.node.type, error)
     if problems:
-        raise ConversionError(sorted(problems, key=_problem_order))
+        raise ConversionError(sorted(problems + missing, key=_problem_order))
+    if missing:
+        raise MissingNodesError(sorted(missing, key=_problem_order))
     # Links to nodes that are not sent (muted, missing) are dropped, as the editor does.
     for entry in prompt.values():
         for name, value in list(entry["inputs"].items()):

@@ -9,6 +9,7 @@ a subgraph instance, or at nothing.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,19 @@ from desktop.workflow.ui_widgets import widget_type
 
 # Nodes that exist only in the editor; they are never sent to the server.
 VIRTUAL_TYPES = frozenset({"Reroute", "PrimitiveNode", "Note", "MarkdownNote"})
+
+
+# Subgraphs nest: a few KB of definitions can describe millions of nodes. The editor would hang
+# on such a file; we stop counting here. Real workflows stay in the hundreds or low thousands.
+NODE_BUDGET = 50_000
+
+
+class ExpansionTooLarge(Exception):
+    """Flattening the subgraphs would create more than ``budget`` nodes."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(budget)
+        self.budget = budget
 
 
 class Unresolvable(Exception):
@@ -119,26 +133,46 @@ def subgraph_inputs(node: UiNode, definition: UiGraph) -> tuple[LiveInput, ...]:
 
 
 def execution_order(graph: UiGraph) -> list[UiNode]:
-    """Nodes after the nodes they take links from (saved order breaks ties, cycles go last)."""
-    pending = list(graph.nodes.values())
-    done: set[str] = set()
+    """litegraph's ``computeExecutionOrder``: Kahn's algorithm with a first-in-first-out queue
+    seeded in saved order; nodes left over (loops, links that lead nowhere) come last, in the
+    order a JavaScript object lists their ids. Linear in nodes plus links."""
+    remaining: dict[str, int] = {}
+    queue: deque[UiNode] = deque()
+    for node in graph.nodes.values():
+        count = sum(1 for s in node.inputs if s.link is not None)
+        if count:
+            remaining[node.id] = count
+        else:
+            queue.append(node)
     order: list[UiNode] = []
-    while pending:
-        ready = [n for n in pending if all(_origin(graph, s.link) in done for s in n.inputs)]
-        if not ready:
-            ready = pending[:1]
-        for node in ready:
-            order.append(node)
-            done.add(node.id)
-        pending = [n for n in pending if n.id not in done]
-    return order
+    placed: set[str] = set()
+    visited_links: set[int] = set()
+    while queue:
+        node = queue.popleft()
+        order.append(node)
+        placed.add(node.id)
+        for output in node.outputs:
+            for link_id in output.links:
+                link = graph.links.get(link_id)
+                if link is None or link.id in visited_links:
+                    continue
+                visited_links.add(link.id)
+                target = graph.nodes.get(link.target_id)
+                if target is None or target.id not in remaining:
+                    continue
+                remaining[target.id] -= 1
+                if remaining[target.id] == 0:
+                    queue.append(target)
+    left = [n for n in graph.nodes.values() if n.id not in placed]
+    return order + sorted(left, key=_js_key)
 
 
-def _origin(graph: UiGraph, link_id: int | None) -> str | None:
-    link = graph.links.get(link_id) if link_id is not None else None
-    if link is None or link.origin_id not in graph.nodes:
-        return None
-    return link.origin_id
+def _js_key(node: UiNode) -> tuple[int, int]:
+    """JavaScript lists integer-like object keys first, ascending, then the rest as inserted."""
+    key = node.id
+    if key.isdigit() and (key == "0" or key[0] != "0") and int(key) < 2**32 - 1:
+        return (0, int(key))
+    return (1, 0)
 
 
 class Resolver:
@@ -261,8 +295,13 @@ def build_exec_nodes(
     workflow: UiWorkflow,
     object_info: ObjectInfo,
     report: Callable[[str, str, str], None],
+    budget: int = NODE_BUDGET,
 ) -> dict[str, ExecNode]:
-    """Every node of the flattened graph by execution id, in the editor's visiting order."""
+    """Every node of the flattened graph by execution id, in the editor's visiting order.
+
+    Raises ``ExpansionTooLarge`` as soon as more than ``budget`` nodes would be created."""
+    if expanded_size(workflow) > budget:
+        raise ExpansionTooLarge(budget)
     nodes: dict[str, ExecNode] = {}
 
     def add(
@@ -330,6 +369,26 @@ def build_exec_nodes(
     for root_node in execution_order(workflow.root):
         add(root_node, workflow.root, (), None, ())
     return nodes
+
+
+def expanded_size(workflow: UiWorkflow) -> int:
+    """How many nodes flattening creates, counted per definition (memoised), so a file that
+    would expand to millions is measured in time proportional to its own size."""
+    sizes: dict[str, int] = {}
+
+    def size_of(graph: UiGraph, stack: frozenset[str]) -> int:
+        total = 0
+        for node in graph.nodes.values():
+            total += 1
+            definition = workflow.subgraphs.get(node.type)
+            if definition is None or definition.id in stack:
+                continue  # a subgraph that contains itself is reported when it is built
+            if definition.id not in sizes:
+                sizes[definition.id] = size_of(definition, stack | {definition.id})
+            total += sizes[definition.id]
+        return total
+
+    return size_of(workflow.root, frozenset())
 
 
 def _node_def(

@@ -14,7 +14,12 @@ from typing import Any
 from desktop.workflow.ui_graph import UiGraph, UiNode
 from desktop.workflow.ui_resolve import ExecNode
 from desktop.workflow.ui_text import apply_text_replacements
-from desktop.workflow.ui_widgets import WidgetMappingError, map_widget_values, widget_type
+from desktop.workflow.ui_widgets import (
+    WidgetLayout,
+    WidgetMappingError,
+    map_widget_values,
+    widget_type,
+)
 
 Report = Callable[[str, str, str], None]
 StateKey = tuple[str, str]  # (graph id, node id); the root graph's id is ""
@@ -28,6 +33,7 @@ class WidgetStates:
         self._values: dict[StateKey, dict[str, Any] | None] = {}
         self._errors: dict[StateKey, str] = {}
         self._by_key: dict[StateKey, ExecNode] = {}
+        self._layouts: dict[str, WidgetLayout] = {}
         for dto in exec_nodes.values():
             self._by_key.setdefault((dto.graph.id, dto.node.id), dto)
         self._graphs = {dto.graph.id: dto.graph for dto in exec_nodes.values()}
@@ -50,7 +56,7 @@ class WidgetStates:
 
     def _load(self, dto: ExecNode) -> dict[str, Any] | None:
         if dto.kind == "real" and dto.node_def is not None:
-            return map_widget_values(dto.node_def, dto.node.widgets_values)
+            return map_widget_values(dto.node_def, dto.node.widgets_values, self._layouts)
         if dto.kind == "subgraph":
             return self._promoted(dto)
         return None
@@ -75,11 +81,9 @@ class WidgetStates:
                     companions[port.name] = self._companion_count(definition, target, slot.widget)
                     break
         proxies = dto.node.properties.get("proxyWidgets")
-        if isinstance(proxies, list) and proxies:
-            raise WidgetMappingError(
-                "it shows widgets of inner nodes (proxy widgets), which cannot be mapped yet"
-            )
         saved = dto.node.widgets_values
+        if isinstance(proxies, list) and proxies:
+            return self._proxied(interior, proxies, saved)
         if saved is None:
             return interior
         names = list(interior)
@@ -93,6 +97,26 @@ class WidgetStates:
             f"it has {len(saved) if isinstance(saved, list) else 'malformed'} widget values "
             f"but the subgraph promotes {len(names)} widgets ({', '.join(names) or 'none'})"
         )
+
+    @staticmethod
+    def _proxied(interior: dict[str, Any], proxies: list, saved: Any) -> dict[str, Any]:
+        """Newer editors save ``properties.proxyWidgets``: one ``[node id, widget]`` pair per
+        value in ``widgets_values``. ``"-1"`` names a widget promoted from a subgraph input (its
+        value is the instance's own); any other id shows an inner node's widget, whose value
+        lives in the subgraph definition and is already in place."""
+        values = dict(interior)
+        if saved is None:
+            return values
+        if not isinstance(saved, list):
+            raise WidgetMappingError("its widget values are malformed")
+        for index, entry in enumerate(proxies):
+            if not (isinstance(entry, list) and len(entry) == 2 and str(entry[0]) == "-1"):
+                continue
+            name = entry[1]
+            value = saved[index] if index < len(saved) else None
+            if isinstance(name, str) and name in values and value is not None:
+                values[name] = value
+        return values
 
     def _companion_count(self, graph: UiGraph, node: UiNode, widget: str) -> int:
         dto = self._by_key.get((graph.id, node.id))

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.comfy.object_info import InputDef, NodeDef
+from desktop.comfy.object_info import DYNAMIC_COMBO, InputDef, NodeDef
 
 PRIMITIVE_TYPES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"})
 UPLOAD_OPTIONS = ("image_upload", "video_upload", "animated_image_upload")
@@ -34,7 +34,6 @@ EDITOR_ONLY_WIDGET_TYPES = frozenset(
         "WEBCAM",
         "LOAD_3D",
         "LOAD_3D_ANIMATION",
-        "PREVIEW_3D",
         "PREVIEW_3D_ANIMATION",
         "IMAGEUPLOAD",
         "IMAGECOMPARE",
@@ -45,6 +44,15 @@ EDITOR_ONLY_WIDGET_TYPES = frozenset(
     }
 )
 LEGACY_SEED_NAMES = ("seed", "noise_seed")
+# Widgets the editor's own extensions add to core nodes (Comfy.SaveGLB and Comfy.Preview3D add a
+# required ``image`` input of type PREVIEW_3D). They hold a value in ``widgets_values`` and, having
+# no serializeValue of their own, the editor sends that value (``""`` until a model is shown).
+FRONTEND_WIDGETS: Mapping[str, tuple[InputDef, ...]] = {
+    node: (InputDef("image", "PREVIEW_3D", {"default": ""}, required=True),)
+    for node in ("SaveGLB", "Preview3D")
+}
+# Widget types whose value is sent as saved, though the server does not describe them.
+FRONTEND_VALUE_TYPES = frozenset({"PREVIEW_3D"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +96,8 @@ def _companions(inp: InputDef, *, legacy: bool) -> list[WidgetSlot]:
         # legacy forceInput migration only looks at the option itself.
         wanted = bool(flag) if flag is not None or legacy else inp.name in LEGACY_SEED_NAMES
         return [WidgetSlot("control_after_generate", None)] if wanted else []
+    if kind == "FLOAT" and flag:
+        return [WidgetSlot("control_after_generate", None)]  # useFloatWidget, as for INT
     if kind == "COMBO" and flag:
         if legacy or inp.multiselect:
             return [WidgetSlot("control_after_generate", None)]
@@ -102,24 +112,64 @@ def _unsupported_reason(inp: InputDef) -> str | None:
     for option in UNSUPPORTED_UPLOAD_OPTIONS:
         if inp.options.get(option):
             return f"input “{inp.name}” uses the web editor's {option.replace('_', ' ')} widget"
-    remote = inp.options.get("remote")
-    if isinstance(remote, Mapping) and remote.get("refresh_button"):
-        return f"input “{inp.name}” has a refresh button whose saved value cannot be mapped"
-    if inp.options.get("control_after_generate") and kind not in ("INT", "COMBO"):
+    if inp.options.get("control_after_generate") and kind not in ("INT", "FLOAT", "COMBO"):
         return f"input “{inp.name}” has a {kind} control the web editor lays out on its own"
     return None
 
 
-def widget_layout(node_def: NodeDef) -> WidgetLayout:
+def _refresh_button_reason(inp: InputDef, rest: list[InputDef]) -> str | None:
+    """A remote combo with a refresh button saves the editor's own button values after its
+    value. They are dropped like any values past the last widget, which is only certain when
+    no widget follows (``LoadImageOutput``)."""
+    remote = inp.options.get("remote")
+    if not (isinstance(remote, Mapping) and remote.get("refresh_button")):
+        return None
+    if any(widget_type(i) in PRIMITIVE_TYPES and not _forced_socket(i) for i in rest):
+        return (
+            f"input “{inp.name}” has a refresh button followed by other widgets, whose saved "
+            "values cannot be told apart"
+        )
+    return None
+
+
+def editor_inputs(node_def: NodeDef) -> tuple[InputDef, ...]:
+    """The node's inputs as the editor holds them: the server's, plus the ones its own
+    extensions append to the required inputs."""
+    extra = [i for i in FRONTEND_WIDGETS.get(node_def.name, ()) if node_def.input(i.name) is None]
+    if not extra:
+        return node_def.inputs
+    cut = next((k for k, i in enumerate(node_def.inputs) if not i.required), len(node_def.inputs))
+    return (*node_def.inputs[:cut], *extra, *node_def.inputs[cut:])
+
+
+def widget_layout(node_def: NodeDef, saved: Any = None) -> WidgetLayout:
+    """The widgets the editor draws for ``node_def``. A dynamic combo's widgets depend on the
+    option it holds, read from ``saved`` (the node's widget values) where it is given."""
     slots: list[WidgetSlot] = []
     legacy: list[WidgetSlot] = []
     upload_added = False
     has_forced = False
-    for inp in node_def.inputs:
-        reason = _unsupported_reason(inp)
+    pending = list(editor_inputs(node_def))
+    while pending:
+        inp = pending.pop(0)
+        options = inp.dynamic_options
+        if options is not None:
+            combo = InputDef(inp.name, "COMBO", {}, inp.required, tuple(options))
+            index = len(slots)
+            # A saved option the server no longer has shows no child widgets in the editor.
+            has_saved = isinstance(saved, list) and index < len(saved)
+            chosen = saved[index] if has_saved else default_value(combo)
+            slots.append(WidgetSlot(inp.name, combo))
+            legacy.append(WidgetSlot(inp.name, combo))
+            children = options.get(chosen) if isinstance(chosen, str) else None
+            pending[:0] = children or ()
+            continue
+        reason = _unsupported_reason(inp) or _refresh_button_reason(inp, pending)
         if reason is not None:
             return WidgetLayout((), None, reason)
-        if widget_type(inp) not in PRIMITIVE_TYPES and "widgetType" not in inp.options:
+        kind = widget_type(inp)
+        is_widget = kind in PRIMITIVE_TYPES or kind in FRONTEND_VALUE_TYPES
+        if not is_widget and "widgetType" not in inp.options:
             continue
         if _forced_socket(inp):
             has_forced = True
@@ -159,7 +209,9 @@ def default_value(inp: InputDef) -> Any:
         raise WidgetMappingError(
             f"input “{inp.name}” has no saved value and no default to fall back on"
         )
-    fallback: Any = {"INT": 0, "FLOAT": 0, "STRING": "", "BOOLEAN": False}.get(kind)
+    fallback: Any = {"INT": 0, "FLOAT": 0, "STRING": "", "BOOLEAN": False, "PREVIEW_3D": ""}.get(
+        kind
+    )
     value = opts.get("default")
     if value is None and fallback is None:
         raise WidgetMappingError(
@@ -168,9 +220,17 @@ def default_value(inp: InputDef) -> Any:
     return fallback if value is None else value
 
 
-def map_widget_values(node_def: NodeDef, saved: Any) -> dict[str, Any]:
-    """``{input name: value}`` for every widget of the node, in widget order."""
-    layout = widget_layout(node_def)
+def map_widget_values(
+    node_def: NodeDef, saved: Any, layouts: dict[str, WidgetLayout] | None = None
+) -> dict[str, Any]:
+    """``{input name: value}`` for every widget of the node, in widget order. ``layouts``
+    keeps the layouts of one conversion by class (those that do not depend on the values)."""
+    if layouts is None or any(i.type == DYNAMIC_COMBO for i in node_def.inputs):
+        layout = widget_layout(node_def, saved)
+    else:
+        layout = layouts.get(node_def.name) or layouts.setdefault(
+            node_def.name, widget_layout(node_def)
+        )
     if layout.unsupported is not None:
         raise WidgetMappingError(layout.unsupported)
     if saved is None:
@@ -182,14 +242,16 @@ def map_widget_values(node_def: NodeDef, saved: Any) -> dict[str, Any]:
     if not isinstance(saved, list):
         raise WidgetMappingError("its widget values are malformed")
     slots = layout.slots
-    if len(saved) != len(slots):
-        if layout.legacy_slots is not None and len(saved) == len(layout.legacy_slots):
-            slots = layout.legacy_slots
-        else:
-            raise WidgetMappingError(
-                f"it has {len(saved)} widget values but this server's version of the node "
-                f"has {len(slots)} widget slots ({', '.join(s.name for s in slots) or 'none'}); "
-                "— the workflow was saved with a different version of this node; update the "
-                "server or the custom node, or re-save the workflow in the web editor"
-            )
-    return {s.name: v for s, v in zip(slots, saved, strict=True) if s.input is not None}
+    legacy = layout.legacy_slots
+    if legacy is not None and len(saved) != len(slots) and len(saved) == len(legacy):
+        slots = legacy
+    # The editor's LGraphNode.configure hands the saved values to the widgets in order: a widget
+    # past the end of the list keeps the value it was created with (the input's default), and
+    # values past the last widget are dropped (the widget that held them is gone, or is one the
+    # editor draws but never sends, like an API node's status text).
+    values: dict[str, Any] = {}
+    for index, slot in enumerate(slots):
+        if slot.input is None:
+            continue
+        values[slot.name] = saved[index] if index < len(saved) else default_value(slot.input)
+    return values

@@ -1,5 +1,7 @@
-"""Every recorded HTTP exchange, replayed against the demo server: same status code and the
-same body structure (exactly the same body where nothing run-specific is in it)."""
+"""Every recorded HTTP exchange of ComfyUI 0.3.64 (tests/data/comfyui-captures/), replayed
+against the demo server: same status code and the same body structure (exactly the same body
+where nothing run-specific is in it). The node definitions of 0.8.0 are covered by
+test_object_info_shapes.py."""
 
 from __future__ import annotations
 

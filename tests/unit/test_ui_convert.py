@@ -15,7 +15,13 @@ from desktop.workflow.ui_convert import (
     is_ui_workflow,
 )
 from tests.conftest import shared_path
-from tests.unit.test_ui_convert_support import SAMPLES, expected, recorded_object_info, sample
+from tests.unit.test_ui_convert_support import (
+    SAMPLES,
+    expected,
+    object_info_08,
+    recorded_object_info,
+    sample,
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +41,26 @@ def test_sample_converts_exactly_like_the_web_editor(name, object_info):
 @pytest.mark.parametrize("name", SAMPLES)
 def test_raw_object_info_mapping_is_accepted(name, object_info):
     assert convert_ui_workflow(sample(name), object_info.raw) == expected(name)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_sample_converts_the_same_against_the_0_8_server(name, object_info):
+    # Twin of the test above, which uses the 0.3.64 recording the expectations were made with.
+    # Against 0.8.0's node definitions the prompt is the same, plus the inputs 0.8 added to a
+    # node (ImageScaleToTotalPixels.resolution_steps), which the editor fills with defaults.
+    newer = object_info_08()
+
+    result = convert_ui_workflow(sample(name), newer)
+
+    assert list(result) == list(expected(name))
+    for node_id, entry in expected(name).items():
+        got = result[node_id]
+        added = {k: v for k, v in got["inputs"].items() if k not in entry["inputs"]}
+        assert {k: v for k, v in got["inputs"].items() if k not in added} == entry["inputs"]
+        assert {**got, "inputs": entry["inputs"]} == entry
+        for input_name, value in added.items():
+            assert object_info[entry["class_type"]].input(input_name) is None
+            assert value == newer[entry["class_type"]].input(input_name).default
 
 
 def _as_schema_1(doc: dict) -> dict:

@@ -220,10 +220,11 @@ def test_subgraph_that_contains_itself_is_reported(info):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"mode": 2}, "muted or bypassed subgraphs are not supported"),
-        ({"mode": 4}, "muted or bypassed subgraphs are not supported"),
-        ({"properties": {"proxyWidgets": [["89", "vae_name"]]}}, "proxy widgets"),
         ({"widgets_values": ["only-one"]}, "it has 1 widget values but the subgraph promotes 4"),
+        (
+            {"properties": {"proxyWidgets": [["-1", "vae_name"]]}, "widgets_values": "x"},
+            "its widget values are malformed",
+        ),
     ],
 )
 def test_instances_that_cannot_be_mapped_are_reported(info, change, message):
@@ -234,3 +235,48 @@ def test_instances_that_cannot_be_mapped_are_reported(info, change, message):
 
     assert [p[:2] for p in problems] == [("106", LOTUS)]
     assert message in problems[0][2]
+
+
+def _set_mode(doc: dict, mode: int) -> None:
+    """Mute or bypass instance 106 as the editor does: its inner nodes take the same mode."""
+    _node(doc, 106)["mode"] = mode
+    for inner in doc["definitions"]["subgraphs"][0]["nodes"]:
+        inner["mode"] = mode
+
+
+def test_a_bypassed_subgraph_is_routed_around_like_a_bypassed_node(info):
+    doc = sample(CONTROLNET)
+    _set_mode(doc, 4)
+
+    result = convert_ui_workflow(doc, info)
+
+    assert not [k for k in result if k.startswith("106:")]
+    # Its IMAGE output now comes from what fed its IMAGE input (node 75).
+    assert result["73"]["inputs"]["images"] == ["75", 0]
+
+
+def test_a_muted_subgraph_sends_nothing_and_its_consumers_lose_the_link(info):
+    doc = sample(CONTROLNET)
+    _set_mode(doc, 2)
+
+    result = convert_ui_workflow(doc, info)
+
+    assert not [k for k in result if k.startswith("106:")]
+    assert "images" not in result["73"]["inputs"]
+
+
+def test_proxy_widgets_take_promoted_values_from_the_instance_in_proxy_order(info):
+    doc = sample(CONTROLNET)
+    node = _node(doc, 106)
+    # Newer editors: one value per proxy entry; "-1" names the instance's promoted widget,
+    # other ids show an inner node's widget whose value stays in the definition.
+    node["properties"] = {
+        "proxyWidgets": [["-1", "sigma"], ["100", "sampler_name"], ["-1", "vae_name"]]
+    }
+    node["widgets_values"] = [777, "ignored", "proxy-vae.safetensors"]
+
+    result = convert_ui_workflow(doc, info)
+
+    assert result["106:101"]["inputs"]["sigma"] == 777
+    assert result["106:89"]["inputs"] == {"vae_name": "proxy-vae.safetensors"}
+    assert result["106:100"]["inputs"] == {"sampler_name": "euler"}

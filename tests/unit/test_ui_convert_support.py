@@ -21,6 +21,13 @@ def recorded_object_info(**extra: Any) -> ObjectInfo:
     return ObjectInfo({**_recorded_raw(), **extra})
 
 
+@cache
+def object_info_08() -> ObjectInfo:
+    """The node definitions recorded from ComfyUI 0.8.0."""
+    path = shared_path("comfyui-captures-0.8", "00-server-info", "object_info.json")
+    return ObjectInfo(json.loads(path.read_text(encoding="utf-8")))
+
+
 def node_def(required: dict[str, Any], optional: dict[str, Any] | None = None, **rest: Any) -> dict:
     """A synthetic /object_info entry."""
     inputs: dict[str, Any] = {"required": required}
@@ -35,6 +42,29 @@ def node_def(required: dict[str, Any], optional: dict[str, Any] | None = None, *
         "name": rest.pop("name", "Synthetic"),
         "display_name": rest.pop("display_name", "Synthetic node"),
         **rest,
+    }
+
+
+def resize_workflow(saved: list) -> dict[str, Any]:
+    """LoadImage (1) into 0.8's ResizeImageMaskNode (2, holding ``saved``), whose output links
+    to nothing yet, as 0.7.67's templates save them."""
+    return {
+        "nodes": [
+            {
+                "id": 1,
+                "type": "LoadImage",
+                "widgets_values": ["example.png", "image"],
+                "outputs": [{"name": "IMAGE", "type": "IMAGE", "links": [1]}],
+            },
+            {
+                "id": 2,
+                "type": "ResizeImageMaskNode",
+                "widgets_values": saved,
+                "inputs": [{"name": "input", "type": "IMAGE,MASK", "link": 1}],
+                "outputs": [{"name": "resized", "type": "IMAGE", "links": []}],
+            },
+        ],
+        "links": [[1, 1, 0, 2, 0, "IMAGE"]],
     }
 
 

@@ -304,10 +304,17 @@ def test_real_converter_round_trip_and_rejection() -> None:
     with pytest.raises(UiConversionFailed) as info:
         load_workflow_bytes(json.dumps(ui).encode(), "custom.json", oi)
     assert str(info.value).startswith(
+        "Could not open “custom.json”: This workflow needs nodes this server lacks: "
+        "FancyCustomThing."
+    )
+    assert len(info.value.problems) == 1
+    ui["nodes"][1]["widgets_values"] = {"by": "name"}  # a second kind of problem
+    with pytest.raises(UiConversionFailed) as info:
+        load_workflow_bytes(json.dumps(ui).encode(), "custom.json", oi)
+    assert str(info.value).startswith(
         "Could not convert “custom.json” from the web editor's format: node "
     )
-    assert "FancyCustomThing" in str(info.value)
-    assert len(info.value.problems) == 1
+    assert len(info.value.problems) == 2
 
 
 def test_converter_crash_becomes_workflow_error(monkeypatch: pytest.MonkeyPatch) -> None:
