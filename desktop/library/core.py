@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,18 +15,37 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog, NewItem, ResultKey
-from .errors import LibraryError
+from .errors import CatalogDamagedError, LibraryError
 from .extract import extract_params
 from .files import ensure_inside, month_folder, name_for_content, write_new_file
 from .imaging import probe_size
 from .metadata import read_png_metadata
-from .models import DeleteReport, LibraryItem, dumps_graph
+from .models import CatalogDamage, DeleteReport, LibraryItem, dumps_graph
 
 log = logging.getLogger("library")
 
 CATALOG_NAME = "catalog.sqlite3"
 IMAGES_DIR = "images"
 THUMBS_DIR = "thumbs"
+
+
+def set_aside(catalog: Path) -> Path | None:
+    """Rename a damaged catalogue (and its WAL files) to ``catalog.damaged-<time>.sqlite3``
+    next to it; the new name, or None when there was no file."""
+    if not catalog.exists():
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    kept = catalog.with_name(f"{catalog.stem}.damaged-{stamp}{catalog.suffix}")
+    n = 1
+    while kept.exists():
+        kept = catalog.with_name(f"{catalog.stem}.damaged-{stamp}-{n}{catalog.suffix}")
+        n += 1
+    for extra in ("-wal", "-shm"):
+        side = catalog.with_name(catalog.name + extra)
+        if side.exists():
+            os.replace(side, kept.with_name(kept.name + extra))
+    os.replace(catalog, kept)
+    return kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +74,30 @@ class LibraryCore:
         self.images.mkdir(exist_ok=True)
         self.thumbs.mkdir(exist_ok=True)
         ensure_inside(self.root, self.images)
-        self.catalog = Catalog(self.root, self.root / CATALOG_NAME)
+        self.damage: CatalogDamage | None = None
+        try:
+            self.catalog = Catalog(self.root, self.root / CATALOG_NAME)
+        except CatalogDamagedError as err:
+            self.catalog = self._fresh_catalog(err)
+
+    def _fresh_catalog(self, err: CatalogDamagedError) -> Catalog:
+        """Set the unreadable catalogue aside (never delete it) and start an empty one, so
+        new results are still kept; the pictures on disk are all still there."""
+        kept = set_aside(self.root / CATALOG_NAME)
+        log.error("The catalogue is damaged (%s); kept as %s, starting a new one", err, kept)
+        catalog = Catalog(self.root, self.root / CATALOG_NAME)
+        self.damage = CatalogDamage(err.reason, kept)
+        return catalog
+
+    def replace_damaged_catalog(self, err: CatalogDamagedError) -> None:
+        """The catalogue broke while in use: close it and carry on with a fresh one."""
+        with contextlib.suppress(sqlite3.Error):
+            self.catalog.close()
+        self.catalog = self._fresh_catalog(err)
+
+    def repaired(self) -> None:
+        """ "Check library" ran on the fresh catalogue: the pictures are listed again."""
+        self.damage = None
 
     def close(self) -> None:
         self.catalog.close()

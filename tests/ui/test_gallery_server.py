@@ -109,10 +109,10 @@ async def test_server_history_pages_while_jobs_finish_and_keep_deduplicates(
         view.select_rows([1])
         assert qtbot_keep.isEnabled()
         qtbot_keep.click()
-        await until(lambda: "Kept 1 picture(s)" in view.status.text())
+        await until(lambda: "Kept 1 picture in" in view.status.text())
         view.status.clear()
         qtbot_keep.click()  # again: the library recognises it
-        await until(lambda: "Kept 1 picture(s)" in view.status.text())
+        await until(lambda: "Kept 1 picture in" in view.status.text())
         kept = await library.search(LibraryQuery(), with_graphs=True)
         assert len(kept) == 1
         assert kept[0].prompt_id == ids[4]
