@@ -14,7 +14,7 @@ finished".
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -46,6 +47,8 @@ class QueuePanel(Retranslatable, QWidget):
         self.model = QueueListModel(jobs, self)
         self.summary = QLabel(self)
         self.summary.setObjectName("queueSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.cancel_all = QPushButton(self)
         self.cancel_all.setObjectName("cancelAllMine")
         self.cancel_all.clicked.connect(jobs.cancel_all_mine)
@@ -109,6 +112,14 @@ class QueuePanel(Retranslatable, QWidget):
             self.tr("Jobs you start appear here, with their place in the server's queue."),
         )
         self._update_summary()
+
+    def minimumSizeHint(self) -> QSize:
+        # The details appear only while a job is selected; counting them always keeps the
+        # panel from growing wider the moment a row is clicked.
+        hint = super().minimumSizeHint()
+        margins = self.layout().contentsMargins()
+        details = self.details.minimumSizeHint().width() + margins.left() + margins.right()
+        return QSize(max(hint.width(), details), hint.height())
 
     def selected_row(self) -> QueueRow | None:
         indexes = self.list.selectionModel().selectedIndexes()

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 
 from desktop.comfy.types import QueueItem, QueueSnapshot
 from desktop.demo.config import BROKEN_CHECKPOINT
-from desktop.jobs.model import JobSnapshot, JobState
+from desktop.jobs.model import JobError, JobSnapshot, JobState
+from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.queue_delegate import row_texts
 from desktop.ui.queue_model import THUMB_ROLE, QueueRow, order_rows
 from desktop.ui.queue_panel import QueuePanel
@@ -188,7 +189,10 @@ async def test_an_execution_error_shows_node_message_and_traceback(
         await until(lambda: mine(panel)[0].state is JobState.FAILED)
         _title, status = row_texts(panel.model.row(0))
         assert status == f"Failed — Load Checkpoint: {failed.error.message}"
+        width = panel.minimumSizeHint().width()
         select(panel, job.id)
+        assert panel.details.isVisible()
+        assert panel.minimumSizeHint().width() == width  # the panel does not jump wider
         details = panel.details
         assert details.error.text() == f"Load Checkpoint: {failed.error.message}"
         assert details.error.textFormat() == Qt.TextFormat.PlainText
@@ -313,3 +317,22 @@ async def test_the_bar_keeps_the_sampler_s_share_after_queue_refreshes(
         demo_server.server.step_delay = 0.0
         await session.jobs.wait(job.id, timeout=WAIT)
         await panel.shutdown()
+
+
+def test_showing_a_job_never_makes_the_panel_wider(qtbot) -> None:
+    """Real errors carry long paths and node dumps; the details below the list wrap them or
+    let them give way instead of pushing the dock wider when a row is selected."""
+    panel = make_panel(qtbot, JobsViewModel())
+    width = panel.minimumSizeHint().width()
+    path = "/home/artist/ComfyUI/models/checkpoints/" + "very_long_model_name_" * 8
+    job = snap(
+        "failed",
+        JobState.FAILED,
+        3,
+        finished_at=2.0,
+        error=JobError(f"Error while deserializing header: {path}", node_title="Load Checkpoint"),
+    )
+    panel.details.show_job(job)
+    assert panel.details.isVisible()
+    assert panel.details.error.toolTip() == f"Load Checkpoint: {job.error.message}"
+    assert panel.minimumSizeHint().width() == width
