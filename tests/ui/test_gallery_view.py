@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.library import Library, LibraryQuery, read_png_metadata
 from desktop.library.synthetic import populate_synthetic
-from desktop.ui.gallery.export_dialog import ExportDialog, picture_folder
+from desktop.ui.gallery.export_dialog import ExportDialog, picture_folder, remember_folder
 from desktop.ui.gallery.model import PAGE
 from desktop.ui.gallery.view import GalleryView
 from tests.ui.gallery_support import QT_NOISE, FakeTrash, add_picture, until
@@ -270,6 +270,7 @@ async def test_starred_tiles_wear_a_star_badge(qtbot, library):
 
 async def test_export_asks_where_and_can_leave_the_metadata_out(qtbot, library, tmp_path):
     item = await add_picture(library, 1)
+    remember_folder(None)  # as in a fresh run of the app
     view = await open_view(qtbot, library)
     try:
         await until(lambda: view.model.entry(0) is not None)

@@ -35,10 +35,13 @@ def picture_folder() -> Path:
     if _last_folder is not None and _last_folder.is_dir():
         return _last_folder
     pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-    return Path(pictures) if pictures else Path.home()
+    if pictures and Path(pictures).is_dir():
+        return Path(pictures)
+    return Path.home()  # no Pictures folder on this system: never the working folder
 
 
-def remember_folder(folder: Path) -> None:
+def remember_folder(folder: Path | None) -> None:
+    """The folder the next dialog opens in (None: the Pictures folder again)."""
     global _last_folder
     _last_folder = folder
 
