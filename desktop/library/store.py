@@ -238,5 +238,5 @@ class Library:
     async def check(self) -> CheckReport:
         """Make catalogue and files agree (see repair.check_library)."""
         report = await self._run(check_library, self._core)
-        self._core.repaired()
+        await self._run(self._core.repaired)
         return report

@@ -76,8 +76,8 @@ class QueuePanel(Retranslatable, QWidget):
         self.details.load_clicked.connect(self.load_parameters)
         self._dialogs: list[ParametersDialog] = []
 
-        header = QHBoxLayout()
-        header.addWidget(self.summary, 1)
+        header = QHBoxLayout()  # the summary has a line of its own above the buttons
+        header.addStretch(1)
         header.addWidget(self.clear_finished)
         header.addWidget(self.cancel_all)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -87,6 +87,7 @@ class QueuePanel(Retranslatable, QWidget):
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
         layout.addLayout(header)
         layout.addWidget(splitter, 1)
 

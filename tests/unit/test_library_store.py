@@ -221,6 +221,8 @@ async def test_a_damaged_catalogue_is_set_aside_and_a_fresh_one_keeps_new_result
         new = await add(library, png("a new picture"), "new.png", prompt_id="new")
         assert new.path.is_file()
         assert await ids(library) == [new.id]
+    async with await Library.open(root) as library:  # quit before checking: still said
+        assert library.damage == damage
         report = await library.check()  # lists the pictures already in the folder again
         assert report.recatalogued == (old.path,)
         assert library.damage is None
