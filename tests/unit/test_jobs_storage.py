@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,14 @@ async def test_folder_sink_never_overwrites_and_keeps_bytes(tmp_path: Path):
     assert second == tmp_path / "out" / "x (1).png"
     assert (first.read_bytes(), second.read_bytes()) == (b"one", b"two")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["x (1).png", "x.png"]
+
+
+async def test_folder_sink_files_follow_the_users_umask(tmp_path: Path):
+    mask = os.umask(0o027)
+    try:
+        path = await FolderSink(tmp_path / "out").store(
+            job("a"), JobOutput("9", ImageRef("x.png"), 0), b"png"
+        )
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o640  # what any program would make, not 0o600
