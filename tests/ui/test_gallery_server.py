@@ -121,6 +121,9 @@ async def test_server_history_pages_while_jobs_finish_and_keep_deduplicates(
         view.search.setText("no such prompt")
         await view.apply_filter()
         assert model.rowCount() == 0
+        view.search.setText("seed:3 red")  # the server's rows read the search box alike
+        await view.apply_filter()
+        assert seeds(view) == [3]
         view.search.setText("RED FOX")
         await view.apply_filter()
         assert model.rowCount() == 6
