@@ -267,15 +267,29 @@ class JobManager:
         if isinstance(event, Connected):
             self._connected = True
             self._epoch += 1
+            self._mark_reachable(True)
         elif isinstance(event, Disconnected):
             self._connected = False
             self._executing = None
+            self._mark_reachable(False)
         elif isinstance(event, Status):
             self._sync.request_refresh()
         elif isinstance(event, PreviewImage):
             self._route_preview(event)
         elif isinstance(event, _JOB_MESSAGES):
             self._route_message(event)
+
+    def _mark_reachable(self, reachable: bool) -> None:
+        for tracker in list(self._trackers.values()):
+            self.mutate(tracker, lambda t=tracker: t.server_reachable(reachable))
+
+    def forget_finished(self) -> list[str]:
+        """Drop finished jobs (the artist cleared them from the list); their ids."""
+        gone = [job_id for job_id, t in self._trackers.items() if t.finished]
+        for job_id in gone:
+            del self._trackers[job_id]
+            self._seen_epoch.pop(job_id, None)
+        return gone
 
     def _route_message(self, msg: Any) -> None:
         pid = msg.prompt_id

@@ -123,6 +123,8 @@ class JobSnapshot:
     # non-fatal problems worth showing (node_errors on an accepted prompt, failed saves, …).
     eta: float | None = None
     warnings: tuple[str, ...] = ()
+    # The connection is down: the state above is the last one the server told us, not news.
+    server_unreachable: bool = False
 
     @property
     def finished(self) -> bool:

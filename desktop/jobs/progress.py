@@ -46,6 +46,7 @@ class ProgressModel:
 
     def __init__(self, prompt: Mapping[str, Any], outputs: Iterable[str] | None = None) -> None:
         self._expected = nodes_that_run(prompt, outputs)
+        self._cached: set[str] = set()  # never run this time, whatever /queue's outputs say
         self._done: dict[str, float] = {}  # node -> fraction 0..1
         self._overall = 0.0
         self._step_node: str | None = None
@@ -61,12 +62,14 @@ class ProgressModel:
         return self._eta
 
     def set_outputs(self, prompt: Mapping[str, Any], outputs: Iterable[str]) -> None:
-        expected = nodes_that_run(prompt, outputs)
+        expected = nodes_that_run(prompt, outputs) - self._cached
         if expected:
             self._expected = expected | set(self._done)
             self._recompute()
 
     def cached(self, nodes: Iterable[str]) -> None:
+        nodes = set(nodes)
+        self._cached |= nodes
         self._expected.difference_update(nodes)
         for node in nodes:
             self._done.pop(node, None)

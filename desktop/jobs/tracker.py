@@ -206,6 +206,12 @@ class JobTracker:
             return NOTHING  # /queue lagging behind our messages; never step back
         return self._set(state=JobState.QUEUED, queue_position=position)
 
+    def server_reachable(self, reachable: bool) -> Update:
+        """The connection went down (False) or came back (True)."""
+        if self.finished:
+            return NOTHING
+        return self._set(server_unreachable=not reachable)
+
     def request_cancel(self) -> Update:
         return self._set(cancel_requested=True)
 
@@ -225,6 +231,7 @@ class JobTracker:
             "current_node": None,
             "current_node_title": None,
             "eta": None,
+            "server_unreachable": False,
         }
         if state is JobState.SUCCEEDED:
             changes["progress"] = 1.0

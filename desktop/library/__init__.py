@@ -12,10 +12,18 @@ from .errors import (
 )
 from .extract import extract_params, read_png_metadata
 from .files import safe_filename
-from .models import CheckReport, DeleteReport, ExtractedParams, LibraryItem, LibraryQuery
+from .models import (
+    CatalogDamage,
+    CheckReport,
+    DeleteReport,
+    ExtractedParams,
+    LibraryItem,
+    LibraryQuery,
+)
 from .store import Library
 
 __all__ = [
+    "CatalogDamage",
     "CatalogDamagedError",
     "CheckReport",
     "DeleteReport",

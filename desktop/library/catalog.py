@@ -13,6 +13,7 @@ from typing import Any
 
 from .models import ExtractedParams, LibraryItem, LibraryQuery
 from .schema import connect
+from .search_terms import parse_terms
 
 _SUMMARY_COLUMNS = (
     "id, prompt_id, server_url, created, node_id, node_title, batch_index, width, height, "
@@ -63,6 +64,11 @@ def _loads(text: str | None) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+def _phrase(word: str) -> str:
+    """One FTS5 phrase (quotes double, so the word is never read as query syntax)."""
+    return '"' + word.replace('"', '""') + '"'
 
 
 def _escape_like(term: str) -> str:
@@ -175,16 +181,32 @@ class Catalog:
 
     # -- search ----------------------------------------------------------------------------
 
+    def _text_clause(self, word: str) -> tuple[str, list[Any]]:
+        if self.has_fts and len(word) >= 3:
+            return "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)", [_phrase(word)]
+        return f"{_SEARCH_TEXT} LIKE ? ESCAPE '\\'", [f"%{_escape_like(word)}%"]
+
     def _where(self, query: LibraryQuery) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         args: list[Any] = []
         fts_terms: list[str] = []
-        for term in query.text.split():
-            if self.has_fts and len(term) >= 3:
-                fts_terms.append('"' + term.replace('"', '""') + '"')
+        for term in parse_terms(query.text):
+            if term.is_date:
+                clauses.append("created >= ? AND created < ?")
+                args += [term.since, term.until]
+            elif term.exact_seed:
+                clauses.append("seed = ?")
+                args.append(str(term.seed))
+            elif term.seed is not None:
+                text_sql, text_args = self._text_clause(term.text)
+                clauses.append(f"(seed = ? OR {text_sql})")
+                args += [str(term.seed), *text_args]
+            elif self.has_fts and len(term.text) >= 3:
+                fts_terms.append(_phrase(term.text))
             else:
-                clauses.append(f"{_SEARCH_TEXT} LIKE ? ESCAPE '\\'")
-                args.append(f"%{_escape_like(term)}%")
+                text_sql, text_args = self._text_clause(term.text)
+                clauses.append(text_sql)
+                args += text_args
         if fts_terms:
             clauses.append("id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
             args.append(" AND ".join(fts_terms))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,18 +16,38 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog, NewItem, ResultKey
-from .errors import LibraryError
+from .errors import CatalogDamagedError, LibraryError
 from .extract import extract_params
-from .files import ensure_inside, month_folder, name_for_content, write_new_file
+from .files import ensure_inside, month_folder, name_for_content, replace_file, write_new_file
 from .imaging import probe_size
 from .metadata import read_png_metadata
-from .models import DeleteReport, LibraryItem, dumps_graph
+from .models import CatalogDamage, DeleteReport, LibraryItem, dumps_graph
 
 log = logging.getLogger("library")
 
 CATALOG_NAME = "catalog.sqlite3"
+NEEDS_CHECK = "catalog.needs-check.json"  # a damaged catalogue was replaced; not checked yet
 IMAGES_DIR = "images"
 THUMBS_DIR = "thumbs"
+
+
+def set_aside(catalog: Path) -> Path | None:
+    """Rename a damaged catalogue (and its WAL files) to ``catalog.damaged-<time>.sqlite3``
+    next to it; the new name, or None when there was no file."""
+    if not catalog.exists():
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    kept = catalog.with_name(f"{catalog.stem}.damaged-{stamp}{catalog.suffix}")
+    n = 1
+    while kept.exists():
+        kept = catalog.with_name(f"{catalog.stem}.damaged-{stamp}-{n}{catalog.suffix}")
+        n += 1
+    for extra in ("-wal", "-shm"):
+        side = catalog.with_name(catalog.name + extra)
+        if side.exists():
+            os.replace(side, kept.with_name(kept.name + extra))
+    os.replace(catalog, kept)
+    return kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +76,51 @@ class LibraryCore:
         self.images.mkdir(exist_ok=True)
         self.thumbs.mkdir(exist_ok=True)
         ensure_inside(self.root, self.images)
-        self.catalog = Catalog(self.root, self.root / CATALOG_NAME)
+        self.damage: CatalogDamage | None = None
+        try:
+            self.catalog = Catalog(self.root, self.root / CATALOG_NAME)
+        except CatalogDamagedError as err:
+            self.catalog = self._fresh_catalog(err)
+        else:
+            self.damage = self._unchecked_damage()
+
+    def _fresh_catalog(self, err: CatalogDamagedError) -> Catalog:
+        """Set the unreadable catalogue aside (never delete it) and start an empty one, so
+        new results are still kept; the pictures on disk are all still there."""
+        kept = set_aside(self.root / CATALOG_NAME)
+        log.error("The catalogue is damaged (%s); kept as %s, starting a new one", err, kept)
+        catalog = Catalog(self.root, self.root / CATALOG_NAME)
+        self.damage = CatalogDamage(err.reason, kept)
+        # Until "check library" runs, every start says so (else the next start looks empty).
+        note = {"reason": err.reason, "kept_as": kept.name if kept is not None else None}
+        replace_file(self.root / NEEDS_CHECK, json.dumps(note).encode())
+        return catalog
+
+    def _unchecked_damage(self) -> CatalogDamage | None:
+        try:
+            note = json.loads((self.root / NEEDS_CHECK).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            note = {}
+        note = note if isinstance(note, dict) else {}
+        kept = note.get("kept_as")
+        return CatalogDamage(
+            str(note.get("reason") or "unknown"),
+            self.root / kept if isinstance(kept, str) and "/" not in kept else None,
+        )
+
+    def replace_damaged_catalog(self, err: CatalogDamagedError) -> None:
+        """The catalogue broke while in use: close it and carry on with a fresh one."""
+        with contextlib.suppress(sqlite3.Error):
+            self.catalog.close()
+        self.catalog = self._fresh_catalog(err)
+
+    def repaired(self) -> None:
+        """ "Check library" ran on the fresh catalogue: the pictures are listed again."""
+        self.damage = None
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / NEEDS_CHECK).unlink()
 
     def close(self) -> None:
         self.catalog.close()

@@ -4,6 +4,7 @@ never-overwriting writes that stay inside the library root."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import secrets
@@ -135,9 +136,37 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def new_file_mode() -> int:
+    """The mode ``open()`` gives a new file: 0o666 less the user's umask. (mkstemp makes
+    0o600 files; pictures must be as readable as any other file the artist saves.)"""
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return _umask_by_setting_it()
+
+
+@functools.cache
+def _umask_by_setting_it() -> int:
+    # No way to read it without setting it; put it straight back, and only once (another
+    # thread creating a file in between would get the stand-in mask).
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_temp(directory: Path, data: bytes, *, sync: bool) -> Path:
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, new_file_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -167,7 +196,7 @@ def reserve_name(directory: Path, name: str) -> Path:
     for candidate in _candidates(name):
         path = directory / candidate
         try:
-            fd = os.open(path, flags, 0o644)
+            fd = os.open(path, flags, 0o666)  # less the umask, like any new file
         except FileExistsError:
             continue
         os.close(fd)

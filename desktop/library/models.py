@@ -96,6 +96,15 @@ class CheckReport:
 
 
 @dataclass(frozen=True, slots=True)
+class CatalogDamage:
+    """The catalogue could not be read: it was set aside and a fresh one started, so new
+    results are still kept. "Check library" puts the pictures already in the folder back."""
+
+    reason: str  # what SQLite (or the version check) said
+    kept_as: Path | None  # the damaged catalogue, renamed and left in the library folder
+
+
+@dataclass(frozen=True, slots=True)
 class DeleteReport:
     removed_ids: tuple[int, ...] = ()
     trashed: tuple[Path, ...] = ()  # moved to the system trash

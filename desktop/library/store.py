@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import sqlite3
 import weakref
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -15,10 +16,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import thumbs
-from .core import LibraryCore, ResultInfo
-from .errors import ImageError, LibraryClosedError, LibraryError, ThumbnailError
+from .core import CATALOG_NAME, LibraryCore, ResultInfo
+from .errors import (
+    CatalogDamagedError,
+    ImageError,
+    LibraryClosedError,
+    LibraryError,
+    ThumbnailError,
+)
 from .export import export_items
-from .models import CheckReport, DeleteReport, LibraryItem, LibraryQuery
+from .models import CatalogDamage, CheckReport, DeleteReport, LibraryItem, LibraryQuery
 from .repair import check_library
 
 try:
@@ -30,6 +37,17 @@ log = logging.getLogger("library")
 T = TypeVar("T")
 
 _RENDER_SLOTS = 2  # concurrent thumbnail renders; Pillow releases the GIL while decoding
+
+
+def _catalog_errors(fn: Callable[..., T], root: Path, *args: Any, **kwargs: Any) -> T:
+    """Run ``fn``; a catalogue that turns out damaged while in use (a malformed page, the
+    file overwritten) becomes a CatalogDamagedError the app can explain and act on."""
+    try:
+        return fn(*args, **kwargs)
+    except sqlite3.OperationalError:
+        raise  # busy, locked, disk full: the catalogue itself is fine
+    except sqlite3.DatabaseError as err:
+        raise CatalogDamagedError(root / CATALOG_NAME, str(err)) from err
 
 
 class Library:
@@ -76,10 +94,16 @@ class Library:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+    @property
+    def damage(self) -> CatalogDamage | None:
+        """Set when the catalogue was unreadable and a fresh one was started (see
+        CatalogDamage); cleared by ``check()``."""
+        return self._core.damage
+
     async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         if self._closed:
             raise LibraryClosedError()
-        call = functools.partial(fn, *args, **kwargs)
+        call = functools.partial(_catalog_errors, fn, self._core.root, *args, **kwargs)
         return await asyncio.get_running_loop().run_in_executor(self._executor, call)
 
     # -- adding ----------------------------------------------------------------------------
@@ -116,7 +140,13 @@ class Library:
             created=created,
             source=source,
         )
-        return await self._run(self._core.add_result, bytes(data), info)
+        try:
+            return await self._run(self._core.add_result, bytes(data), info)
+        except CatalogDamagedError as err:
+            # The picture is on disk already or not at all; either way nothing is lost if
+            # it goes into a fresh catalogue now (a repeated write is recognised by bytes).
+            await self._run(self._core.replace_damaged_catalog, err)
+            return await self._run(self._core.add_result, bytes(data), info)
 
     async def has_result(self, prompt_id: str) -> bool:
         """True once any output of ``prompt_id`` is in the library."""
@@ -207,4 +237,6 @@ class Library:
 
     async def check(self) -> CheckReport:
         """Make catalogue and files agree (see repair.check_library)."""
-        return await self._run(check_library, self._core)
+        report = await self._run(check_library, self._core)
+        await self._run(self._core.repaired)
+        return report

@@ -5,7 +5,9 @@ Rules for every widget in desktop/ui/ (tests/ui/test_i18n_coverage.py enforces t
   ``QCoreApplication.translate("Context", "...")`` elsewhere; mark strings kept in tables
   with ``QT_TRANSLATE_NOOP("Context", "...")`` and translate them where shown;
 - never build the source text dynamically (no f-strings inside ``tr``): use
-  ``self.tr("Queue: {count}").format(count=n)``;
+  ``self.tr("Queue: {count}").format(count=n)``; where a count changes the words, use Qt's
+  plural forms, ``self.tr("%n picture(s)", "", n)``, and give the English forms in
+  ``resources/translations/comfydesk_en.ts`` as well;
 - set texts in a ``retranslate()`` method and call it again on ``QEvent.LanguageChange``
   (see :class:`Retranslatable`), so switching language in Preferences updates open windows;
 - after adding strings run ``scripts/update-translations.sh`` and translate the new entries
@@ -66,6 +68,14 @@ class Translations:
         self._installed.clear()
         self.language = "en"
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        # "%n picture(s)" strings need their English plural forms in every language (the
+        # last-installed translator is asked first, so this one is the fallback).
+        english = QTranslator()
+        if english.load(str(qm_path("en"))):
+            self._app.installTranslator(english)
+            self._installed.append(english)
+        else:
+            log.warning("No English plural forms at %s", qm_path("en"))
         if language == "en":
             self._deliver_now()
             return self.language

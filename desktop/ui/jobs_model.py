@@ -49,6 +49,13 @@ def _queue_key(queue: QueueSnapshot | None) -> tuple[Any, ...] | None:
     return tuple(i.prompt_id for i in queue.running), tuple(i.prompt_id for i in queue.pending)
 
 
+def _new_run(before: JobSnapshot | None, after: JobSnapshot) -> bool:
+    """A job of ours was just sent, or just started running."""
+    if before is None:
+        return not after.finished
+    return after.state is JobState.RUNNING and before.state is not JobState.RUNNING
+
+
 class JobsViewModel(QObject):
     session_changed = Signal(object)  # ServerSession | None
     job_changed = Signal(object)  # JobSnapshot, on every change
@@ -58,6 +65,7 @@ class JobsViewModel(QObject):
     selection_changed = Signal(object)  # job id, or None = follow the running job
     previews_missing = Signal(str)  # job id: a sampler steps but the server sends no frames
     command_failed = Signal(str)  # a sentence for the artist
+    jobs_cleared = Signal()  # finished jobs left the list (``clear_finished``)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -155,7 +163,9 @@ class JobsViewModel(QObject):
         return self._selected
 
     def select(self, job_id: str | None) -> None:
-        """Show this job in the preview; ``None`` follows whichever of ours is running."""
+        """Show this job in the preview; ``None`` follows whichever of ours is running. The
+        selection is for looking at a job: the next job of ours that is sent or starts
+        running takes the preview back."""
         if job_id is not None and job_id not in self._jobs:
             job_id = None
         if job_id != self._selected:
@@ -197,6 +207,24 @@ class JobsViewModel(QObject):
             if job is not None and not job.finished and not job.cancel_requested:
                 self._on_change(dataclasses.replace(job, cancel_requested=True))
 
+    def clear_finished(self) -> None:
+        """Take every finished job off the list (their pictures stay in the gallery)."""
+        gone = {job_id for job_id, job in self._jobs.items() if job.finished}
+        if not gone:
+            return
+        if self._session is not None:
+            gone.update(self._session.jobs.forget_finished())
+        for job_id in gone:
+            self._jobs.pop(job_id, None)
+            self._running_since.pop(job_id, None)
+            self._with_frames.discard(job_id)
+        if self._selected in gone:
+            self.select(None)
+        self.jobs_cleared.emit()
+
+    def has_finished(self) -> bool:
+        return any(job.finished for job in self._jobs.values())
+
     def retry(self, job_id: str) -> None:
         if self._session is not None:
             self._tasks.start(self._session.jobs.retry(job_id), name="retry")
@@ -227,6 +255,8 @@ class JobsViewModel(QObject):
 
     def _on_change(self, snapshot: JobSnapshot) -> None:
         before = self._remember(snapshot)
+        if self._selected not in (None, snapshot.id) and _new_run(before, snapshot):
+            self.select(None)  # a new run always takes the preview
         self.job_changed.emit(snapshot)
         if snapshot.finished and (before is None or not before.finished):
             self.job_finished.emit(snapshot)

@@ -109,11 +109,11 @@ class JobNotifier(QObject):
         if job.state is JobState.SUCCEEDED:
             count = len(job.outputs)
             if elapsed is not None:
-                body = self.tr("{title}: {count} image(s) in {time}").format(
-                    title=job.title, count=count, time=format_duration(elapsed)
+                body = self.tr("{title}: %n image(s) in {time}", "", count).format(
+                    title=job.title, time=format_duration(elapsed)
                 )
             else:
-                body = self.tr("{title}: {count} image(s)").format(title=job.title, count=count)
+                body = self.tr("{title}: %n image(s)", "", count).format(title=job.title)
             return self.tr("Your image is ready"), body
         if job.state is JobState.FAILED:
             return self.tr("A job failed"), f"{job.title} — {failure_text(job)}"
@@ -152,7 +152,7 @@ class JobNotifier(QObject):
                 self._tray.setToolTip(QApplication.applicationDisplayName())
             else:
                 self._tray.setToolTip(
-                    self.tr("{percent}% — {count} job(s) left").format(
-                        percent=round(progress * 100), count=len(active)
+                    self.tr("{percent}% — %n job(s) left", "", len(active)).format(
+                        percent=round(progress * 100)
                     )
                 )

@@ -6,10 +6,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -90,10 +91,14 @@ class JobDetails(Retranslatable, QWidget):
         self.retry.clicked.connect(lambda: self._emit(self.retry_clicked))
         self.parameters.clicked.connect(lambda: self._emit(self.parameters_clicked))
         self.load.clicked.connect(lambda: self._emit(self.load_clicked))
-        buttons = QHBoxLayout()
-        for button in (self.cancel, self.retry, self.parameters, self.load):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        # Two by two, and texts that wrap or give way: selecting a job must never make the
+        # queue panel wider (a long path in an error would otherwise stretch it).
+        for label in (self.title, self.error, self.warnings):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        buttons = QGridLayout()
+        for at, button in enumerate((self.cancel, self.retry, self.parameters, self.load)):
+            buttons.addWidget(button, at // 2, at % 2)
+        buttons.setColumnStretch(2, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
@@ -129,6 +134,7 @@ class JobDetails(Retranslatable, QWidget):
         self.state.setText(state_text(job))
         reason = failure_text(job)
         self.error.setText(reason)
+        self.error.setToolTip(reason)  # all of it, where a long word is cut off
         self.error.setVisible(bool(reason))
         self.warnings.setText("\n".join(job.warnings))
         self.warnings.setVisible(bool(job.warnings))

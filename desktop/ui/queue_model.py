@@ -52,11 +52,6 @@ class QueueRow:
         return self.job.id if self.job is not None else None
 
 
-def listed(job: JobSnapshot) -> bool:
-    """Jobs cancelled before they ever ran leave the list: they have nothing to show."""
-    return not (job.state is JobState.CANCELLED and job.started_at is None)
-
-
 def sort_key(job: JobSnapshot) -> tuple[float, ...]:
     if job.state is JobState.RUNNING:
         return (Section.RUNNING, job.number if job.number is not None else math.inf)
@@ -67,7 +62,7 @@ def sort_key(job: JobSnapshot) -> tuple[float, ...]:
 
 def order_rows(jobs: Iterable[JobSnapshot], others: QueueSnapshot | None) -> list[QueueRow]:
     keyed: list[tuple[tuple[float, ...], QueueRow]] = [
-        (sort_key(job), QueueRow(("mine", job.id), job=job)) for job in jobs if listed(job)
+        (sort_key(job), QueueRow(("mine", job.id), job=job)) for job in jobs
     ]
     if others is not None:
         for item in others.running:
@@ -91,6 +86,7 @@ class QueueListModel(QAbstractListModel):
         jobs.job_changed.connect(self._job_changed)
         jobs.other_queue_changed.connect(lambda _queue: self.rebuild())
         jobs.session_changed.connect(self._session_changed)
+        jobs.jobs_cleared.connect(self.rebuild)
         self.rebuild()
 
     # ------------------------------------------------------------------ Qt model API
@@ -137,7 +133,7 @@ class QueueListModel(QAbstractListModel):
 
     def _job_changed(self, job: JobSnapshot) -> None:
         at = self._index.get(("mine", job.id))
-        if at is not None and listed(job):
+        if at is not None:
             old = self._rows[at].job
             if old is not None and sort_key(old) == sort_key(job):
                 self._rows[at] = dataclasses.replace(self._rows[at], job=job)

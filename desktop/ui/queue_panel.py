@@ -6,20 +6,23 @@
     ...
     await queue.shutdown()
 
-Selecting one of our jobs shows it in the preview (``JobsViewModel.select``); clearing the
-selection goes back to following the running job.
+Selecting one of our jobs shows it in the preview (``JobsViewModel.select``) until the next of
+our jobs is sent or starts; clicking empty space, or clearing the selection, goes back to
+following the running job. Finished jobs (cancelled ones too) stay listed until "Clear
+finished".
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -44,9 +47,14 @@ class QueuePanel(Retranslatable, QWidget):
         self.model = QueueListModel(jobs, self)
         self.summary = QLabel(self)
         self.summary.setObjectName("queueSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.cancel_all = QPushButton(self)
         self.cancel_all.setObjectName("cancelAllMine")
         self.cancel_all.clicked.connect(jobs.cancel_all_mine)
+        self.clear_finished = QPushButton(self)
+        self.clear_finished.setObjectName("clearFinished")
+        self.clear_finished.clicked.connect(jobs.clear_finished)
         self.list = HintListView(self)
         self.list.setObjectName("queueList")
         # Connected before the view's own handler, which would move the selection first.
@@ -60,6 +68,7 @@ class QueuePanel(Retranslatable, QWidget):
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.list.viewport().installEventFilter(self)
         self.details = JobDetails(self)
         self.details.cancel_clicked.connect(jobs.cancel)
         self.details.retry_clicked.connect(jobs.retry)
@@ -67,8 +76,9 @@ class QueuePanel(Retranslatable, QWidget):
         self.details.load_clicked.connect(self.load_parameters)
         self._dialogs: list[ParametersDialog] = []
 
-        header = QHBoxLayout()
-        header.addWidget(self.summary, 1)
+        header = QHBoxLayout()  # the summary has a line of its own above the buttons
+        header.addStretch(1)
+        header.addWidget(self.clear_finished)
         header.addWidget(self.cancel_all)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.list)
@@ -77,6 +87,7 @@ class QueuePanel(Retranslatable, QWidget):
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
         layout.addLayout(header)
         layout.addWidget(splitter, 1)
 
@@ -84,6 +95,7 @@ class QueuePanel(Retranslatable, QWidget):
         jobs.other_queue_changed.connect(lambda _queue: self._update_summary())
         jobs.session_changed.connect(lambda _session: self._session_changed())
         jobs.selection_changed.connect(self._vm_selection_changed)
+        jobs.jobs_cleared.connect(self._jobs_cleared)
         self.retranslate()
 
     # ------------------------------------------------------------------ public
@@ -91,12 +103,24 @@ class QueuePanel(Retranslatable, QWidget):
     def retranslate(self) -> None:
         self.cancel_all.setText(self.tr("Cancel all mine"))
         self.cancel_all.setToolTip(self.tr("Stop every job you started; others' jobs stay"))
+        self.clear_finished.setText(self.tr("Clear finished"))
+        self.clear_finished.setToolTip(
+            self.tr("Take finished jobs off this list; their pictures stay in the gallery")
+        )
         self.list.setAccessibleName(self.tr("Job queue"))
         self.list.set_hint(
             self.tr("No jobs yet"),
             self.tr("Jobs you start appear here, with their place in the server's queue."),
         )
         self._update_summary()
+
+    def minimumSizeHint(self) -> QSize:
+        # The details appear only while a job is selected; counting them always keeps the
+        # panel from growing wider the moment a row is clicked.
+        hint = super().minimumSizeHint()
+        margins = self.layout().contentsMargins()
+        details = self.details.minimumSizeHint().width() + margins.left() + margins.right()
+        return QSize(max(hint.width(), details), hint.height())
 
     def selected_row(self) -> QueueRow | None:
         indexes = self.list.selectionModel().selectedIndexes()
@@ -129,6 +153,22 @@ class QueuePanel(Retranslatable, QWidget):
         await self.model.shutdown()
 
     # ------------------------------------------------------------------ reactions
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.list.viewport()
+            and event.type() == QEvent.Type.MouseButtonPress
+            and isinstance(event, QMouseEvent)
+            and not self.list.indexAt(event.position().toPoint()).isValid()
+        ):
+            self.list.selectionModel().clear()  # empty space: back to following the run
+        return super().eventFilter(watched, event)
+
+    def _jobs_cleared(self) -> None:
+        shown = self.details.job
+        if shown is not None and self._vm.get(shown.id) is None:
+            self.details.show_job(None)
+        self._update_summary()
 
     def _forget(self, dialog: ParametersDialog) -> None:
         if dialog in self._dialogs:
@@ -175,6 +215,7 @@ class QueuePanel(Retranslatable, QWidget):
             text += " · " + self.tr("others: {count}").format(count=other_count)
         self.summary.setText(text)
         self.cancel_all.setEnabled(bool(mine))
+        self.clear_finished.setEnabled(self._vm.has_finished())
 
     def _context_menu(self, pos: QPoint) -> None:
         index: QModelIndex = self.list.indexAt(pos)

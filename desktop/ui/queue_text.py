@@ -34,6 +34,8 @@ def estimate_remaining(job: JobSnapshot, elapsed: float | None) -> float | None:
 def state_text(job: JobSnapshot) -> str:
     """One short line: what the job is doing or how it ended."""
     state = job.state
+    if job.server_unreachable and not job.finished:
+        return QCoreApplication.translate("JobText", "Waiting for the server…")
     if job.cancel_requested and not job.finished:
         return QCoreApplication.translate("JobText", "Cancelling…")
     if state is JobState.SUBMITTING:

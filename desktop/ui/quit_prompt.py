@@ -26,8 +26,9 @@ def ask_about_active_jobs(
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(QCoreApplication.translate("QuitPrompt", "Quit ComfyDesk"))
     box.setText(
+        # lupdate reads no plural forms from translate(): a wording that fits any count.
         QCoreApplication.translate(
-            "QuitPrompt", "{count} of your jobs are still queued or running."
+            "QuitPrompt", "Jobs of yours still queued or running: {count}."
         ).format(count=count)
     )
     box.setInformativeText(

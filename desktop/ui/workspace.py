@@ -260,9 +260,9 @@ class Workspace(QObject):
     def _summary(self, problems: list[str]) -> str:
         if len(problems) == 1:
             return problems[0]
-        return self.tr("{problem} (and {count} more problems in the form)").format(
-            problem=problems[0], count=len(problems) - 1
-        )
+        return self.tr(
+            "{problem} (and %n more problem(s) in the form)", "", len(problems) - 1
+        ).format(problem=problems[0])
 
     async def _submit(
         self,
@@ -300,7 +300,7 @@ class Workspace(QObject):
                 self._advance_seeds(shown, batch.next_values)
             self.state_changed.emit()
         if accepted == total:
-            self.notice.emit(self.tr("Queued {count} job(s).").format(count=total))
+            self.notice.emit(self.tr("Queued %n job(s).", "", total))
 
     def _advance_seeds(
         self, shown: Mapping[tuple[str, str], Any], next_values: Mapping[tuple[str, str], int]
@@ -400,7 +400,7 @@ class Workspace(QObject):
             return 0
         if shows_same_graph(self.form, incoming):
             taken = self.form.load_values(prompt)
-            self.notice.emit(self.tr("Took {count} value(s) into the form.").format(count=taken))
+            self.notice.emit(self.tr("Took %n value(s) into the form.", "", taken))
             return taken
         info = self.object_info
         if info is None:

@@ -264,6 +264,25 @@
     </message>
 </context>
 <context>
+    <name>DamageBanner</name>
+    <message>
+        <source>Check Library</source>
+        <translation>检查作品库</translation>
+    </message>
+    <message>
+        <source>The damaged file was kept as {name}.</source>
+        <translation>损坏的文件已保留为 {name}。</translation>
+    </message>
+    <message>
+        <source>The library&apos;s catalogue could not be read ({reason}), so a new one was started: new pictures are kept as always.</source>
+        <translation>无法读取作品库的目录（{reason}），已新建一个目录：新图片照常保存。</translation>
+    </message>
+    <message>
+        <source>Your pictures are still in the library folder: Check Library lists them again.</source>
+        <translation>你的图片仍在作品库文件夹中：点“检查作品库”即可重新列出它们。</translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message>
         <source>Something went wrong</source>
@@ -311,6 +330,39 @@
     <message>
         <source>The server refused the request ({status}).</source>
         <translation>服务器拒绝了请求 ({status})。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export Pictures</source>
+        <translation>导出图片</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copy %n picture(s) to this folder:</source>
+        <translation>
+            <numerusform>将 %n 张图片复制到此文件夹：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Keep the prompt and workflow in the files</source>
+        <translation>在文件中保留提示词和工作流</translation>
+    </message>
+    <message>
+        <source>Unticked, the pictures are saved again without any metadata: nobody can see how they were made.</source>
+        <translation>取消勾选后，图片会重新保存且不含任何元数据：别人无法看出它们是如何生成的。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Export Pictures To</source>
+        <translation>将图片导出到</translation>
     </message>
 </context>
 <context>
@@ -666,9 +718,11 @@
         <source>Delete Pictures</source>
         <translation>删除图片</translation>
     </message>
-    <message>
-        <source>Move {count} picture(s) to the trash?</source>
-        <translation>要把这 {count} 张图片移到回收站吗？</translation>
+    <message numerus="yes">
+        <source>Move %n picture(s) to the trash?</source>
+        <translation>
+            <numerusform>要把这 %n 张图片移到回收站吗？</numerusform>
+        </translation>
     </message>
     <message>
         <source>Move this picture to the trash?</source>
@@ -686,25 +740,49 @@
         <source>Some pictures could not be deleted: {reasons}</source>
         <translation>部分图片无法删除：{reasons}</translation>
     </message>
-    <message>
-        <source>No trash is available here: {count} file(s) were deleted for good.</source>
-        <translation>此处没有可用的回收站：{count} 个文件已被永久删除。</translation>
+    <message numerus="yes">
+        <source>No trash is available here: %n file(s) were deleted for good.</source>
+        <translation>
+            <numerusform>此处没有可用的回收站：%n 个文件已被永久删除。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Moved %n picture(s) to the trash.</source>
+        <translation>
+            <numerusform>已将 %n 张图片移到回收站。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n picture(s) to {folder}.</source>
+        <translation>
+            <numerusform>已将 %n 张图片导出到 {folder}。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Kept %n picture(s) in the library.</source>
+        <translation>
+            <numerusform>已将 %n 张图片保存到作品库。</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Moved {count} picture(s) to the trash.</source>
-        <translation>已将 {count} 张图片移到回收站。</translation>
+        <source>Library checked: {removed}, {added}.</source>
+        <translation>作品库检查完毕：{removed}，{added}。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missing file(s) removed</source>
+        <translation>
+            <numerusform>移除了 %n 个缺失文件的记录</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) added back</source>
+        <translation>
+            <numerusform>重新收录了 %n 个文件</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export finished with problems: {error}</source>
         <translation>导出已完成，但出现问题：{error}</translation>
-    </message>
-    <message>
-        <source>Exported {count} picture(s) to {folder}.</source>
-        <translation>已将 {count} 张图片导出到 {folder}。</translation>
-    </message>
-    <message>
-        <source>Kept {count} picture(s) in the library.</source>
-        <translation>已将 {count} 张图片保存到作品库。</translation>
     </message>
     <message>
         <source>Checking the library…</source>
@@ -713,10 +791,6 @@
     <message>
         <source>The library is in order.</source>
         <translation>作品库一切正常。</translation>
-    </message>
-    <message>
-        <source>Library checked: {missing} missing file(s) removed, {found} file(s) added back.</source>
-        <translation>作品库检查完毕：移除了 {missing} 个缺失文件的记录，重新收录了 {found} 个文件。</translation>
     </message>
     <message>
         <source>The library is not open.</source>
@@ -789,8 +863,8 @@
         <translation>服务器历史</translation>
     </message>
     <message>
-        <source>Search prompts, models and file names</source>
-        <translation>搜索提示词、模型和文件名</translation>
+        <source>Search prompts, models, file names, seeds or dates (2026-12-03)</source>
+        <translation>搜索提示词、模型、文件名、种子或日期（2026-12-03）</translation>
     </message>
     <message>
         <source>Starred</source>
@@ -856,17 +930,17 @@
         <source>Reload the list (F5)</source>
         <translation>重新加载列表 (F5)</translation>
     </message>
-    <message>
-        <source>{count}+ pictures</source>
-        <translation>{count}+ 张图片</translation>
+    <message numerus="yes">
+        <source>%n+ picture(s)</source>
+        <translation>
+            <numerusform>%n+ 张图片</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>1 picture</source>
-        <translation>1 张图片</translation>
-    </message>
-    <message>
-        <source>{count} pictures</source>
-        <translation>{count} 张图片</translation>
+    <message numerus="yes">
+        <source>%n picture(s)</source>
+        <translation>
+            <numerusform>%n 张图片</numerusform>
+        </translation>
     </message>
     <message>
         <source>Nothing matches</source>
@@ -891,10 +965,6 @@
     <message>
         <source>Every picture you generate is kept here, even when the server is gone.</source>
         <translation>你生成的每张图片都保存在这里，即使服务器不在线也能查看。</translation>
-    </message>
-    <message>
-        <source>Export Pictures To</source>
-        <translation>将图片导出到</translation>
     </message>
     <message>
         <source>Open</source>
@@ -1087,13 +1157,17 @@
 </context>
 <context>
     <name>JobNotifier</name>
-    <message>
-        <source>{title}: {count} image(s) in {time}</source>
-        <translation>{title}：{time} 内生成了 {count} 张图片</translation>
+    <message numerus="yes">
+        <source>{title}: %n image(s) in {time}</source>
+        <translation>
+            <numerusform>{title}：{time} 内生成了 %n 张图片</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>{title}: {count} image(s)</source>
-        <translation>{title}：{count} 张图片</translation>
+    <message numerus="yes">
+        <source>{title}: %n image(s)</source>
+        <translation>
+            <numerusform>{title}：%n 张图片</numerusform>
+        </translation>
     </message>
     <message>
         <source>Your image is ready</source>
@@ -1107,13 +1181,19 @@
         <source>A job was lost</source>
         <translation>有任务丢失了</translation>
     </message>
-    <message>
-        <source>{percent}% — {count} job(s) left</source>
-        <translation>{percent}%——还剩 {count} 个任务</translation>
+    <message numerus="yes">
+        <source>{percent}% — %n job(s) left</source>
+        <translation>
+            <numerusform>{percent}%——还剩 %n 个任务</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>JobText</name>
+    <message>
+        <source>Waiting for the server…</source>
+        <translation>正在等待服务器…</translation>
+    </message>
     <message>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
@@ -1642,6 +1722,14 @@
         <translation>停止你启动的所有任务；其他人的任务不受影响</translation>
     </message>
     <message>
+        <source>Clear finished</source>
+        <translation>清除已结束</translation>
+    </message>
+    <message>
+        <source>Take finished jobs off this list; their pictures stay in the gallery</source>
+        <translation>从列表中移除已结束的任务；它们的图片仍保留在图库中</translation>
+    </message>
+    <message>
         <source>Job queue</source>
         <translation>任务队列</translation>
     </message>
@@ -1689,8 +1777,8 @@
         <translation>退出 ComfyDesk</translation>
     </message>
     <message>
-        <source>{count} of your jobs are still queued or running.</source>
-        <translation>你还有 {count} 个任务正在排队或运行。</translation>
+        <source>Jobs of yours still queued or running: {count}.</source>
+        <translation>你仍在排队或运行的任务：{count} 个。</translation>
     </message>
     <message>
         <source>They can keep running on the server; ComfyDesk collects the pictures the next time you connect.</source>
@@ -1835,17 +1923,27 @@
         <source>Connect to a server to generate.</source>
         <translation>请先连接服务器再生成。</translation>
     </message>
-    <message>
-        <source>{problem} (and {count} more problems in the form)</source>
-        <translation>{problem}（表单中还有 {count} 处问题）</translation>
+    <message numerus="yes">
+        <source>{problem} (and %n more problem(s) in the form)</source>
+        <translation>
+            <numerusform>{problem}（表单中还有 %n 处问题）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued %n job(s).</source>
+        <translation>
+            <numerusform>已将 %n 个任务加入队列。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Took %n value(s) into the form.</source>
+        <translation>
+            <numerusform>已将 %n 个值填入表单。</numerusform>
+        </translation>
     </message>
     <message>
         <source>The job was not queued: {reason}</source>
         <translation>任务未能加入队列：{reason}</translation>
-    </message>
-    <message>
-        <source>Queued {count} job(s).</source>
-        <translation>已将 {count} 个任务加入队列。</translation>
     </message>
     <message>
         <source>Could not read the server&apos;s models: {reason}</source>
@@ -1866,10 +1964,6 @@
     <message>
         <source>Reused parameters</source>
         <translation>复用的参数</translation>
-    </message>
-    <message>
-        <source>Took {count} value(s) into the form.</source>
-        <translation>已将 {count} 个值填入表单。</translation>
     </message>
     <message>
         <source>Connect to a server to reuse these parameters.</source>

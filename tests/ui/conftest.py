@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.library import Library
 from desktop.ui.event_loop import EventLoop
+from desktop.ui.i18n import Translations
 
 
 class _TestLoop(EventLoop):
@@ -68,6 +69,19 @@ def _as_the_loop(qt_step):
 
 pytestqt.plugin._process_events = _as_the_loop(pytestqt.plugin._process_events)
 pytestqt.plugin._close_widgets = _as_the_loop(pytestqt.plugin._close_widgets)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _english_plural_forms():
+    """The app always installs the English plural forms ("1 picture", "2 pictures"); widget
+    tests built without the app get them too."""
+    app = QApplication.instance() or QApplication([])
+    # As in the app (desktop/app.py): closing a test's last window must not quit the loop
+    # the next test runs on ("Event loop stopped before Future completed").
+    app.setQuitOnLastWindowClosed(False)
+    translations = Translations(app)
+    translations.apply("en")
+    return translations  # kept for the session: Qt drops a garbage-collected translator
 
 
 @pytest.fixture(autouse=True)

@@ -15,12 +15,14 @@ import pytest
 from desktop.comfy.client import ComfyClient
 from desktop.jobs.session import ServerSession
 from desktop.ui.jobs_model import JobsViewModel
+from desktop.ui.queue_panel import QueuePanel
 from tests.protocol.jobs_support import WAIT, connected, make_session, running, txt2img, until
 
 __all__ = [
     "WAIT",
     "collect_widgets",
     "job_prompt",
+    "make_panel",
     "other_client",
     "running",
     "session_vm",
@@ -59,6 +61,14 @@ async def session_vm(
     finally:
         await vm.shutdown()
         await session.close()
+
+
+def make_panel(qtbot: Any, vm: JobsViewModel) -> QueuePanel:
+    panel = QueuePanel(vm)
+    qtbot.addWidget(panel)
+    panel.resize(360, 600)
+    panel.show()
+    return panel
 
 
 @asynccontextmanager

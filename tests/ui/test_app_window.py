@@ -275,7 +275,7 @@ async def test_closing_with_running_jobs_asks_first(make_app: AppFactory, qtbot:
     box = app.window.findChild(QMessageBox, "quitWithJobsBox")
     assert box is not None
     await wait_until(box.isVisible)
-    assert box.text() == "2 of your jobs are still queued or running."
+    assert box.text() == "Jobs of yours still queued or running: 2."
     keep = next(b for b in box.buttons() if b.text() == "Cancel")
     keep.click()
     await asyncio.sleep(0.05)

@@ -109,10 +109,10 @@ async def test_server_history_pages_while_jobs_finish_and_keep_deduplicates(
         view.select_rows([1])
         assert qtbot_keep.isEnabled()
         qtbot_keep.click()
-        await until(lambda: "Kept 1 picture(s)" in view.status.text())
+        await until(lambda: "Kept 1 picture in" in view.status.text())
         view.status.clear()
         qtbot_keep.click()  # again: the library recognises it
-        await until(lambda: "Kept 1 picture(s)" in view.status.text())
+        await until(lambda: "Kept 1 picture in" in view.status.text())
         kept = await library.search(LibraryQuery(), with_graphs=True)
         assert len(kept) == 1
         assert kept[0].prompt_id == ids[4]
@@ -121,6 +121,9 @@ async def test_server_history_pages_while_jobs_finish_and_keep_deduplicates(
         view.search.setText("no such prompt")
         await view.apply_filter()
         assert model.rowCount() == 0
+        view.search.setText("seed:3 red")  # the server's rows read the search box alike
+        await view.apply_filter()
+        assert seeds(view) == [3]
         view.search.setText("RED FOX")
         await view.apply_filter()
         assert model.rowCount() == 6

@@ -3,15 +3,19 @@ virtual paging of a large library."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMessageBox, QToolButton
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QToolButton
 from pytestqt.qtbot import QtBot
 
-from desktop.library import Library, LibraryQuery
+from desktop.library import Library, LibraryQuery, read_png_metadata
 from desktop.library.synthetic import populate_synthetic
+from desktop.ui.gallery.export_dialog import ExportDialog, picture_folder, remember_folder
 from desktop.ui.gallery.model import PAGE
 from desktop.ui.gallery.view import GalleryView
 from tests.ui.gallery_support import QT_NOISE, FakeTrash, add_picture, until
@@ -81,14 +85,14 @@ async def test_delete_asks_once_then_trashes_the_files(qtbot, library, trash):
         view.actions_["delete"].trigger()
         box = view.controller.confirm_box
         assert isinstance(box, QMessageBox)
-        assert box.text() == "Move 2 picture(s) to the trash?"
+        assert box.text() == "Move 2 pictures to the trash?"
         move = next(b for b in box.buttons() if b.text() == "Move to Trash")
         qtbot.mouseClick(move, Qt.MouseButton.LeftButton)
         await until(lambda: view.model.rowCount() == 1)
         assert view.model.entry(0).library_id == items[1].id
         assert sorted(trash.trashed) == sorted([items[0].path, items[2].path])
         assert await library.count(LibraryQuery()) == 1
-        assert view.status.text() == "Moved 2 picture(s) to the trash."
+        assert view.status.text() == "Moved 2 pictures to the trash."
     finally:
         await view.shutdown()
 
@@ -190,7 +194,7 @@ async def test_check_library_reports_and_reloads(qtbot, library):
         await view.loaded()
         assert view.model.rowCount() == 1
         assert view.status.text() == (
-            "Library checked: 1 missing file(s) removed, 0 file(s) added back."
+            "Library checked: 1 missing file removed, 0 files added back."
         )
     finally:
         await view.shutdown()
@@ -204,3 +208,96 @@ def test_png_support_writes_real_images(tmp_path):
     with Image.open(path) as im:
         assert im.size == (20, 10)
         assert '"seed": 3' in im.text["prompt"]
+
+
+async def test_the_search_box_finds_seeds_and_days(qtbot, library):
+    # add_picture makes picture n at 1_700_000_000 + n·60 s: all on one day, 14 Nov 2023.
+    made = [await add_picture(library, n, seed=1000 + n) for n in range(3)]
+    day = datetime.fromtimestamp(made[0].created).strftime("%Y-%m-%d")
+    view = await open_view(qtbot, library)
+    try:
+        assert view.model.rowCount() == 3
+        qtbot.keyClicks(view.search, "1001")
+        await until(lambda: view.model.rowCount() == 1)
+        await until(lambda: view.model.entry(0) is not None)
+        assert view.model.entry(0).library_id == made[1].id
+        view.search.clear()
+        qtbot.keyClicks(view.search, f"seed:1002 {day}")
+        await until(lambda: view.model.query.text == f"seed:1002 {day}")
+        await view.loaded()
+        await until(lambda: view.model.rowCount() == 1 and view.model.entry(0) is not None)
+        assert view.model.entry(0).library_id == made[2].id
+        view.search.clear()
+        qtbot.keyClicks(view.search, "1999-01-01")
+        await until(lambda: view.model.rowCount() == 0)
+        assert view.list.hint()[0] == "Nothing matches"
+    finally:
+        await view.shutdown()
+
+
+def star_pixels(view: GalleryView, row: int) -> int:
+    """Pixels of the star badge's colour painted on one tile."""
+    shot = view.list.viewport().grab().toImage()
+    rect = view.list.visualRect(view.model.index(row))
+    ratio = shot.devicePixelRatio()
+    found = 0
+    for x in range(int(rect.left() * ratio), int(rect.right() * ratio)):
+        for y in range(int(rect.top() * ratio), int((rect.top() + 40) * ratio)):
+            colour = shot.pixelColor(x, y)
+            if colour.red() > 230 and 160 < colour.green() < 220 and colour.blue() < 60:
+                found += 1
+    return found
+
+
+async def test_starred_tiles_wear_a_star_badge(qtbot, library):
+    await add_picture(library, 1)
+    await add_picture(library, 2)
+    view = await open_view(qtbot, library)
+    try:
+        await until(lambda: view.model.entry(1) is not None)
+        assert star_pixels(view, 0) == 0
+        assert star_pixels(view, 1) == 0
+        view.select_rows([1])
+        qtbot.mouseClick(
+            view.findChild(QToolButton, "gallery_star_button"), Qt.MouseButton.LeftButton
+        )
+        await until(lambda: view.model.entry(1).starred)
+        await until(lambda: star_pixels(view, 1) > 20)
+        assert star_pixels(view, 0) == 0
+    finally:
+        await view.shutdown()
+
+
+async def test_export_asks_where_and_can_leave_the_metadata_out(qtbot, library, tmp_path):
+    item = await add_picture(library, 1)
+    remember_folder(None)  # as in a fresh run of the app
+    view = await open_view(qtbot, library)
+    try:
+        await until(lambda: view.model.entry(0) is not None)
+        view.select_rows([0])
+        qtbot.mouseClick(
+            view.findChild(QToolButton, "gallery_export_button"), Qt.MouseButton.LeftButton
+        )
+        dialog = view.findChild(ExportDialog)
+        assert dialog is not None
+        assert dialog.isVisible()
+        assert dialog.chosen_folder() == picture_folder()
+        pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        assert dialog.chosen_folder() in (Path(pictures), Path.home())
+        assert dialog.chosen_folder() != Path.cwd()
+        assert dialog.keep_metadata.isChecked()
+        dialog.folder.setText(str(tmp_path / "plain"))
+        qtbot.mouseClick(dialog.keep_metadata, Qt.MouseButton.LeftButton)
+        assert not dialog.keep_metadata.isChecked()
+        export = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert export.text() == "Export"
+        qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
+        out = tmp_path / "plain" / item.file_name
+        await until(out.is_file)
+        await until(lambda: view.status.text().startswith("Exported 1 picture to"))
+        assert read_png_metadata(out.read_bytes()) == (None, None)
+        assert read_png_metadata(item.path.read_bytes())[0] is not None
+        # The next export (or Save As) starts in the folder used last.
+        assert picture_folder() == tmp_path / "plain"
+    finally:
+        await view.shutdown()

@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from desktop.library import Library, LibraryQuery
 from desktop.ui.gallery import params
+from desktop.ui.gallery.export_dialog import picture_folder, remember_folder
 from desktop.ui.gallery.view import GalleryView
 from desktop.ui.gallery.viewer import ImageViewer
 from tests.ui.gallery_support import QT_NOISE, UI_WORKFLOW, FakeTrash, add_picture, until
@@ -98,6 +100,25 @@ async def test_copy_prompt_and_save_as_keep_the_original_bytes(qtbot, view, tmp_
     await viewer.save_as(tmp_path / "copy.png")
     assert (tmp_path / "copy.png").read_bytes() == viewer.original.read_bytes()
     assert viewer.drag_handle.mime_urls()[0].toLocalFile() == str(viewer.original)
+
+
+async def test_save_as_opens_in_the_pictures_folder_then_the_last_one(qtbot, view, tmp_path):
+    remember_folder(None)  # as in a fresh run of the app
+    viewer = await opened(view, 0)
+    qtbot.mouseClick(viewer.buttons["save_as"], Qt.MouseButton.LeftButton)
+    dialog = viewer.findChild(QFileDialog, "viewerSaveDialog")
+    assert Path(dialog.directory().absolutePath()) == picture_folder()
+    assert Path(dialog.directory().absolutePath()) != Path.cwd()
+    target = tmp_path / "chosen" / "mine.png"
+    target.parent.mkdir()
+    dialog.fileSelected.emit(str(target))  # what choosing a file in the dialog sends
+    dialog.reject()
+    await until(target.is_file)
+    assert target.stat().st_mode & 0o777 != 0o600
+    qtbot.mouseClick(viewer.buttons["save_as"], Qt.MouseButton.LeftButton)
+    again = [d for d in viewer.findChildren(QFileDialog, "viewerSaveDialog") if d.isVisible()]
+    assert Path(again[-1].directory().absolutePath()) == target.parent
+    again[-1].reject()
 
 
 async def test_star_and_delete_from_the_viewer(qtbot, view, library, monkeypatch):

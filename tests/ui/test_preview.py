@@ -9,10 +9,11 @@ import json
 import aiohttp
 import pytest
 from PIL import Image
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QImage
 
 from desktop.comfy.messages import PreviewImage
+from desktop.demo.config import BROKEN_CHECKPOINT
 from desktop.jobs.model import JobState
 from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.preview import PREVIEW_FLAG, PreviewView
@@ -22,6 +23,7 @@ from tests.ui.jobs_ui_support import (  # noqa: F401 -- collect_widgets is a fix
     WAIT,
     collect_widgets,
     job_prompt,
+    make_panel,
     running,
     session_vm,
     until,
@@ -205,4 +207,46 @@ async def test_frames_of_prompts_without_our_client_are_ignored(
         await session.jobs.wait(ours.id, timeout=WAIT)
         # Only our own job's two frames arrived; the four broadcast frames were dropped.
         assert view.stats.received == 2
+        await close(view)
+
+
+def _click_row(qtbot, panel, job_id: str) -> None:
+    rect = panel.list.visualRect(panel.model.index(panel.model.row_of(job_id)))
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+@pytest.mark.demo_only
+async def test_a_new_run_takes_the_preview_from_a_selected_job(
+    qtbot, demo_server, tmp_path
+) -> None:
+    async with session_vm(demo_server.url, tmp_path) as (session, vm):
+        view = make_view(qtbot, vm)
+        panel = make_panel(qtbot, vm)
+        failed = await session.jobs.submit(job_prompt(1, ckpt=BROKEN_CHECKPOINT))
+        assert (await session.jobs.wait(failed.id, timeout=WAIT)).state is JobState.FAILED
+        await until(lambda: panel.model.row_of(failed.id) is not None)
+        _click_row(qtbot, panel, failed.id)
+        assert vm.selected_id == failed.id
+        assert view.job_id == failed.id
+
+        demo_server.server.step_delay = 0.03
+        job = await session.jobs.submit(job_prompt(2, steps=12))
+        await running(session, job.id, step=2)
+        assert view.job_id == job.id  # the run took the preview...
+        assert vm.selected_id is None
+        assert panel.list.selectionModel().selectedIndexes() == []  # ...and the selection
+        await until(lambda: view.stats.painted >= 1)
+        done = await session.jobs.wait(job.id, timeout=WAIT)
+        await until(lambda: view.canvas.image().size() == QSize(96, 64))
+        assert done.state is JobState.SUCCEEDED
+
+        # Selection is for looking at finished jobs; empty space goes back to following.
+        _click_row(qtbot, panel, failed.id)
+        assert view.job_id == failed.id
+        empty = panel.list.viewport().rect().bottomLeft() + QPoint(10, -10)
+        assert not panel.list.indexAt(empty).isValid()
+        qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=empty)
+        assert vm.selected_id is None
+        assert view.job_id == job.id
+        await panel.shutdown()
         await close(view)

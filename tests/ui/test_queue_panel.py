@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from desktop.comfy.types import QueueItem, QueueSnapshot
 from desktop.demo.config import BROKEN_CHECKPOINT
-from desktop.jobs.model import JobSnapshot, JobState
+from desktop.jobs.model import JobError, JobSnapshot, JobState
 from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.queue_delegate import row_texts
 from desktop.ui.queue_model import THUMB_ROLE, QueueRow, order_rows
@@ -18,6 +18,7 @@ from tests.ui.jobs_ui_support import (  # noqa: F401 -- collect_widgets is a fix
     WAIT,
     collect_widgets,
     job_prompt,
+    make_panel,
     other_client,
     running,
     session_vm,
@@ -25,14 +26,6 @@ from tests.ui.jobs_ui_support import (  # noqa: F401 -- collect_widgets is a fix
 )
 
 pytestmark = [QT_LOG_IGNORE, pytest.mark.usefixtures("collect_widgets")]
-
-
-def make_panel(qtbot, vm: JobsViewModel) -> QueuePanel:
-    panel = QueuePanel(vm)
-    qtbot.addWidget(panel)
-    panel.resize(360, 600)
-    panel.show()
-    return panel
 
 
 def mine(panel: QueuePanel) -> list[JobSnapshot]:
@@ -68,7 +61,7 @@ def test_rows_follow_the_servers_order_then_finished_newest_first() -> None:
         snap("done-new", JobState.FAILED, 2, finished_at=20.0),
         snap("waiting", JobState.QUEUED, 7),
         snap("sending", JobState.SUBMITTING, None),
-        snap("dropped", JobState.CANCELLED, 8),  # cancelled before it ran: not listed
+        snap("dropped", JobState.CANCELLED, 8, finished_at=5.0),  # cancelled before it ran
     ]
     queue = QueueSnapshot(running=(item("theirs-running", 5),), pending=(item("theirs-next", 6),))
     keys = [row.key for row in order_rows(jobs, queue)]
@@ -79,6 +72,7 @@ def test_rows_follow_the_servers_order_then_finished_newest_first() -> None:
         ("mine", "sending"),
         ("mine", "done-new"),
         ("mine", "done-old"),
+        ("mine", "dropped"),
     ]
     other = order_rows([], queue)[0]
     assert row_texts(other) == ("Another client's job", "Running on the server")
@@ -108,7 +102,9 @@ async def test_a_batch_of_three_shows_and_finishes(qtbot, demo_server, tmp_path)
 
 
 @pytest.mark.demo_only
-async def test_cancelling_a_queued_job_removes_it(qtbot, demo_server, tmp_path) -> None:
+async def test_a_cancelled_job_stays_listed_until_finished_jobs_are_cleared(
+    qtbot, demo_server, tmp_path
+) -> None:
     demo_server.server.hold()
     async with session_vm(demo_server.url, tmp_path) as (session, vm):
         panel = make_panel(qtbot, vm)
@@ -117,18 +113,28 @@ async def test_cancelling_a_queued_job_removes_it(qtbot, demo_server, tmp_path) 
         await until(lambda: vm.get(second.id).queue_position == 1)
         assert row_texts(panel.model.row(panel.model.row_of(first.id)))[1] == "Queued — next"
         assert row_texts(panel.model.row(panel.model.row_of(second.id)))[1] == "Queued — 1 ahead"
+        assert not panel.clear_finished.isEnabled()
         select(panel, second.id)
         assert panel.details.cancel.text() == "Cancel"
         panel.details.cancel.click()
         assert panel.details.state.text() == "Cancelling…"  # at once, before the server answers
         assert not panel.details.cancel.isEnabled()
-        await until(lambda: panel.model.row_of(second.id) is None)
-        assert vm.get(second.id).state is JobState.CANCELLED
+        await until(lambda: vm.get(second.id).state is JobState.CANCELLED)
         assert second.id not in {i.prompt_id for i in (await session.client.queue()).pending}
-        assert [j.id for j in mine(panel)] == [first.id]
-        assert panel.details.job is None  # the selected row went away
+        # Still listed, below the waiting job, saying what happened to it.
+        assert [j.id for j in mine(panel)] == [first.id, second.id]
+        assert row_texts(panel.model.row(panel.model.row_of(second.id)))[1] == "Cancelled"
+        await until(lambda: panel.details.state.text() == "Cancelled")
+        assert panel.details.retry.isEnabled()
         demo_server.server.release()
         await session.jobs.wait(first.id, timeout=WAIT)
+        await until(lambda: panel.clear_finished.isEnabled())
+        qtbot.mouseClick(panel.clear_finished, Qt.MouseButton.LeftButton)
+        assert mine(panel) == []
+        assert panel.details.job is None  # the selected row went away
+        assert session.jobs.get(first.id) is None
+        assert session.jobs.get(second.id) is None
+        assert not panel.clear_finished.isEnabled()
         await panel.shutdown()
 
 
@@ -183,7 +189,10 @@ async def test_an_execution_error_shows_node_message_and_traceback(
         await until(lambda: mine(panel)[0].state is JobState.FAILED)
         _title, status = row_texts(panel.model.row(0))
         assert status == f"Failed — Load Checkpoint: {failed.error.message}"
+        width = panel.minimumSizeHint().width()
         select(panel, job.id)
+        assert panel.details.isVisible()
+        assert panel.minimumSizeHint().width() == width  # the panel does not jump wider
         details = panel.details
         assert details.error.text() == f"Load Checkpoint: {failed.error.message}"
         assert details.error.textFormat() == Qt.TextFormat.PlainText
@@ -216,8 +225,9 @@ async def test_cancel_all_mine_keeps_other_clients_jobs(qtbot, demo_server, tmp_
         assert [r.key[0] for r in panel.model.rows()] == ["other", "mine", "mine"]
         assert panel.summary.text() == "Mine: 0 running, 2 waiting · others: 1"
         panel.cancel_all.click()
-        await until(lambda: mine(panel) == [])
+        await until(lambda: {j.state for j in mine(panel)} == {JobState.CANCELLED})
         assert {vm.get(a.id).state, vm.get(b.id).state} == {JobState.CANCELLED}
+        assert [row_texts(panel.model.row(i))[1] for i in (1, 2)] == ["Cancelled"] * 2
         pending = [i.prompt_id for i in (await session.client.queue()).pending]
         assert pending == [their_job.prompt_id]
         demo_server.server.release()
@@ -245,3 +255,84 @@ async def test_parameters_can_be_shown_and_loaded_into_the_form(
         assert not any("model:" in line for line in lines)  # links are not parameters
         await panel.shutdown()
         assert panel._dialogs == []
+
+
+@pytest.mark.demo_only
+async def test_a_dropped_connection_says_waiting_for_the_server_until_it_is_back(
+    qtbot, demo_server, tmp_path
+) -> None:
+    demo_server.server.step_delay = 0.05
+    async with session_vm(demo_server.url, tmp_path) as (session, vm):
+        panel = make_panel(qtbot, vm)
+        job = await session.jobs.submit(job_prompt(3, steps=30))
+        await running(session, job.id, step=2)
+        select(panel, job.id)
+        shown: list[str] = []  # the row's status line after every change, as painted
+
+        def note(_job: object) -> None:
+            at = panel.model.row_of(job.id)
+            if at is not None:
+                shown.append(row_texts(panel.model.row(at))[1])
+
+        vm.job_changed.connect(note)
+        await demo_server.server.drop_websockets()
+        await until(lambda: "Waiting for the server…" in shown)
+        assert panel.details.state.text() == "Waiting for the server…"
+        assert session.jobs.get(job.id).state is JobState.RUNNING  # not given up on
+        await until(lambda: shown[-1].startswith("Step "))  # reconnected: news again
+        assert not session.jobs.get(job.id).server_unreachable
+        done = await session.jobs.wait(job.id, timeout=WAIT)
+        assert done.state is JobState.SUCCEEDED
+        assert not done.server_unreachable
+        await until(lambda: panel.details.state.text() == "Done")
+        vm.job_changed.disconnect(note)
+        await panel.shutdown()
+
+
+@pytest.mark.demo_only
+async def test_the_bar_keeps_the_sampler_s_share_after_queue_refreshes(
+    qtbot, demo_server, tmp_path
+) -> None:
+    """A second run of the same graph has its loader and encoders cached; a /queue refresh
+    mid-run (another client queues a job) must not count them as still to run."""
+    async with (
+        session_vm(demo_server.url, tmp_path) as (session, vm),
+        other_client(demo_server.url) as theirs,
+    ):
+        panel = make_panel(qtbot, vm)
+        warm = await session.jobs.submit(job_prompt(4, steps=2))
+        await session.jobs.wait(warm.id, timeout=WAIT)
+        demo_server.server.step_delay = 0.05
+        job = await session.jobs.submit(job_prompt(5, steps=40))
+        await running(session, job.id, step=2)
+        their_job = await theirs.submit(job_prompt(6, steps=1))  # status → /queue refresh
+        await until(lambda: [r.key for r in others(panel)] == [("other", their_job.prompt_id)])
+        seen = await running(session, job.id, step=30)
+        row = panel.model.row(panel.model.row_of(job.id))
+        assert row_texts(row)[1].startswith("Step ")
+        # Loader, encoders and latent were cached: sampler, decoder and saver are left, so
+        # step 30/40 of the sampler is at least a quarter of the whole run.
+        assert row.job.progress >= (30 / 40) / 3 - 0.01
+        assert seen.progress >= (30 / 40) / 3 - 0.01
+        demo_server.server.step_delay = 0.0
+        await session.jobs.wait(job.id, timeout=WAIT)
+        await panel.shutdown()
+
+
+def test_showing_a_job_never_makes_the_panel_wider(qtbot) -> None:
+    """Real errors carry long paths and node dumps; the details below the list wrap them or
+    let them give way instead of pushing the dock wider when a row is selected."""
+    panel = make_panel(qtbot, JobsViewModel())
+    width = panel.minimumSizeHint().width()
+    path = "/home/artist/ComfyUI/models/checkpoints/" + "very_long_model_name_" * 8
+    job = snap(
+        "failed",
+        JobState.FAILED,
+        3,
+        finished_at=2.0,
+        error=JobError(f"Error while deserializing header: {path}", node_title="Load Checkpoint"),
+    )
+    panel.details.show_job(job)
+    assert panel.details.isVisible()
+    assert panel.details.error.toolTip() == f"Load Checkpoint: {job.error.message}"
+    assert panel.minimumSizeHint().width() == width

@@ -36,7 +36,7 @@ async def test_finished_and_failed_jobs_notify_when_the_window_is_inactive(
         failed = await session.jobs.wait(bad.id, timeout=WAIT)
         assert failed.state is JobState.FAILED
         assert told[0][0] == "Your image is ready"
-        assert told[0][1].startswith("KSampler: 2 image(s) in 0:0")
+        assert told[0][1].startswith("KSampler: 2 images in 0:0")
         assert told[1] == ("A job failed", f"KSampler — Load Checkpoint: {failed.error.message}")
         assert len(told) == 2
 

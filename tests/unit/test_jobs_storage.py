@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,14 @@ def test_journal_keeps_the_reason_code_of_a_client_named_failure():
     # A record from before reasons had codes (or from a newer version) keeps its sentence.
     old = snapshot_to_record(lost) | {"error": {"message": "Gone.", "reason": "martian"}}
     assert record_to_snapshot(old).error == JobError("Gone.")
+
+
+async def test_folder_sink_files_follow_the_users_umask(tmp_path: Path):
+    mask = os.umask(0o027)
+    try:
+        path = await FolderSink(tmp_path / "out").store(
+            job("a"), JobOutput("9", ImageRef("x.png"), 0), b"png"
+        )
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o640  # what any program would make, not 0o600

@@ -91,6 +91,26 @@ def test_progress_counts_nodes_that_run_and_never_goes_back():
     assert model.overall == (1 + 1 / 3) / 4
 
 
+def test_a_queue_refresh_does_not_count_cached_nodes_again():
+    """/queue lists the prompt's outputs after every ``status``; the nodes they depend on
+    include the cached ones, which must stay out of the count (they never run)."""
+    prompt = recorded_prompt("01-success-with-previews")
+    tracker = make_tracker(SUCCESS_ID, prompt)
+    values = []
+    for msg in recorded_messages("01-success-with-previews"):
+        if getattr(msg, "prompt_id", None) != SUCCESS_ID:
+            continue
+        tracker.apply(msg)
+        tracker.seen_in_queue(0, True, ["9"])  # a refresh after every message
+        values.append(tracker.snapshot.progress)
+    assert values == sorted(values)
+    model = ProgressModel(prompt)
+    model.cached(("4", "6", "7"))
+    model.set_outputs(prompt, ["9"])
+    model.node_progress("3", 6, 8, now=1.0)
+    assert model.overall == (6 / 8) / 4  # 5, 3, 8, 9 run: not (6/8) / 7
+
+
 def test_eta_comes_from_step_timing():
     model = ProgressModel({"1": {"class_type": "KSampler", "inputs": {}}})
     model.node_progress("1", 1, 10, now=10.0)

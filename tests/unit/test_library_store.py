@@ -9,6 +9,7 @@ import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -201,20 +202,72 @@ async def test_closed_library_refuses_work(tmp_path: Path) -> None:
         await library.count(LibraryQuery())
 
 
-async def test_damaged_or_newer_catalogue_is_a_clear_error(tmp_path: Path) -> None:
+async def test_a_damaged_catalogue_is_set_aside_and_a_fresh_one_keeps_new_results(
+    tmp_path: Path,
+) -> None:
     root = tmp_path / "lib"
-    root.mkdir()
-    (root / "catalog.sqlite3").write_bytes(b"this is not a database" * 100)
-    with pytest.raises(CatalogDamagedError, match="cannot be opened"):
-        await Library.open(root)
+    async with await Library.open(root) as library:
+        old = await add(library, png("an old picture"), "old.png", prompt_id="old")
+    garbage = b"this is not a database" * 100
+    (root / "catalog.sqlite3").write_bytes(garbage)
+    async with await Library.open(root) as library:
+        damage = library.damage
+        assert damage is not None
+        assert "not a database" in damage.reason
+        assert damage.kept_as is not None
+        assert damage.kept_as.parent == root
+        assert damage.kept_as.read_bytes() == garbage  # kept, never deleted
+        assert await library.count(LibraryQuery()) == 0
+        new = await add(library, png("a new picture"), "new.png", prompt_id="new")
+        assert new.path.is_file()
+        assert await ids(library) == [new.id]
+    async with await Library.open(root) as library:  # quit before checking: still said
+        assert library.damage == damage
+        report = await library.check()  # lists the pictures already in the folder again
+        assert report.recatalogued == (old.path,)
+        assert library.damage is None
+        assert await library.count(LibraryQuery()) == 2
+    async with await Library.open(root) as library:
+        assert library.damage is None
+        assert await library.count(LibraryQuery()) == 2
 
+
+async def test_a_catalogue_from_a_newer_version_is_kept_aside_too(tmp_path: Path) -> None:
     newer = tmp_path / "newer"
     newer.mkdir()
     with sqlite3.connect(newer / "catalog.sqlite3") as conn:
         conn.execute("PRAGMA user_version = 99")
     conn.close()
-    with pytest.raises(CatalogDamagedError, match="newer version of ComfyDesk"):
-        await Library.open(newer)
+    async with await Library.open(newer) as library:
+        assert library.damage is not None
+        assert "newer version of ComfyDesk" in library.damage.reason
+        with sqlite3.connect(library.damage.kept_as) as kept:
+            assert kept.execute("PRAGMA user_version").fetchone()[0] == 99
+        kept.close()
+
+
+async def test_a_catalogue_damaged_in_use_gives_way_to_a_fresh_one(lib: Library) -> None:
+    await add(lib, png("before"), "before.png", prompt_id="before")
+    catalogue = lib.root / "catalog.sqlite3"
+    with sqlite3.connect(catalogue) as other:  # everything into the main file first
+        other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    other.close()
+    catalogue.write_bytes(b"\0garbage" * 2000)  # the same file, under the open connection
+    with pytest.raises(CatalogDamagedError):
+        await lib.count(LibraryQuery())
+    after = await add(lib, png("after"), "after.png", prompt_id="after")
+    assert after.path.is_file()
+    assert lib.damage is not None
+    assert await ids(lib) == [after.id]
+
+
+async def test_pictures_are_written_with_the_users_umask(lib: Library) -> None:
+    mask = os.umask(0o022)
+    try:
+        item = await add(lib, png("readable"), "mode.png")
+    finally:
+        os.umask(mask)
+    assert item.path.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0o600
 
 
 async def test_unusable_root_is_a_clear_error(tmp_path: Path) -> None:
@@ -280,6 +333,31 @@ async def test_search(lib: Library, three: list, fts: bool) -> None:
     assert await ids(lib, since=2_000.0) == [castle, cat]
     assert await ids(lib, until=2_000.0) == [fox]
     assert await ids(lib, since=1_500.0, until=2_500.0, text="hat") == [cat]
+
+
+async def test_search_box_words_find_seeds_and_days(lib: Library) -> None:
+    made = [
+        ("a red fox", 123456, datetime(2026, 12, 3, 9, 30)),
+        ("castle 123456 towers", 7, datetime(2026, 12, 4, 0, 0)),  # the number as text
+        ("a fox cub", 99, datetime(2026, 11, 30, 23, 59)),
+    ]
+    fox, castle, cub = [
+        (
+            await add(
+                lib, png(color=n), f"day_{n}.png", prompt_id=f"d{n}",
+                prompt=prompt_for(text, seed, "sd15.safetensors"), created=when.timestamp(),
+            )
+        ).id
+        for n, (text, seed, when) in enumerate(made)
+    ]  # fmt: skip
+    assert await ids(lib, text="123456") == [castle, fox]  # the seed, or the text
+    assert await ids(lib, text="seed:123456") == [fox]  # the seed only
+    assert await ids(lib, text="SEED=99") == [cub]
+    assert await ids(lib, text="2026-12-03") == [fox]
+    assert await ids(lib, text="2026/12/4") == [castle]
+    assert await ids(lib, text="2026-12") == [castle, fox]
+    assert await ids(lib, text="2026-11 fox") == [cub]
+    assert await ids(lib, text="2026-13-45") == []  # not a date: looked for as text
 
 
 async def test_search_results_are_summaries(lib: Library, three: list) -> None:

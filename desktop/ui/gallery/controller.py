@@ -60,7 +60,7 @@ class GalleryController(QObject):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Delete Pictures"))
         box.setText(
-            self.tr("Move {count} picture(s) to the trash?").format(count=len(chosen))
+            self.tr("Move %n picture(s) to the trash?", "", len(chosen))
             if len(chosen) > 1
             else self.tr("Move this picture to the trash?")
         )
@@ -100,13 +100,13 @@ class GalleryController(QObject):
         elif report.used_permanent_delete:
             self.message.emit(
                 self.tr(
-                    "No trash is available here: {count} file(s) were deleted for good."
-                ).format(count=len(report.deleted_permanently))
+                    "No trash is available here: %n file(s) were deleted for good.",
+                    "",
+                    len(report.deleted_permanently),
+                )
             )
         else:
-            self.message.emit(
-                self.tr("Moved {count} picture(s) to the trash.").format(count=len(keys))
-            )
+            self.message.emit(self.tr("Moved %n picture(s) to the trash.", "", len(keys)))
 
     # -- export ----------------------------------------------------------------------------
 
@@ -128,9 +128,7 @@ class GalleryController(QObject):
             self.message.emit(self.tr("Export finished with problems: {error}").format(error=err))
             return []
         self.message.emit(
-            self.tr("Exported {count} picture(s) to {folder}.").format(
-                count=len(written), folder=folder
-            )
+            self.tr("Exported %n picture(s) to {folder}.", "", len(written)).format(folder=folder)
         )
         return written
 
@@ -151,7 +149,7 @@ class GalleryController(QObject):
             item = await source.history.keep(entry.server_image, library)
             ids.append(item.id)
         self.kept.emit(ids)
-        self.message.emit(self.tr("Kept {count} picture(s) in the library.").format(count=len(ids)))
+        self.message.emit(self.tr("Kept %n picture(s) in the library.", "", len(ids)))
         return ids
 
     # -- check -----------------------------------------------------------------------------
@@ -167,10 +165,10 @@ class GalleryController(QObject):
             self.message.emit(self.tr("The library is in order."))
         else:
             self.message.emit(
-                self.tr(
-                    "Library checked: {missing} missing file(s) removed, {found} file(s) "
-                    "added back."
-                ).format(missing=report.missing_count, found=report.recatalogued_count)
+                self.tr("Library checked: {removed}, {added}.").format(
+                    removed=self.tr("%n missing file(s) removed", "", report.missing_count),
+                    added=self.tr("%n file(s) added back", "", report.recatalogued_count),
+                )
             )
         if self.model.source is not None and self.model.source.kind == "library":
             await self.model.reload()

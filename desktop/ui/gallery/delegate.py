@@ -123,6 +123,8 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.drawPixmap(x, y, pixmap)
         else:
             self._placeholder(painter, box, palette, failed=bool(index.data(FailedRole)))
+        if entry is not None and entry.starred:
+            self._star(painter, box)
 
         caption = QRect(box.left(), box.bottom() + 2, box.width(), CAPTION_HEIGHT - 2)
         text = "" if entry is None else (entry.params.positive or entry.file_name)

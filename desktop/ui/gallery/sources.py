@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.library import ExtractedParams, Library, LibraryItem, LibraryQuery
+from desktop.library.search_terms import parse_terms, term_matches
 from desktop.library.server_history import ServerHistory, ServerImage
 
 
@@ -126,10 +127,11 @@ class ServerSource:
 
 
 def matches(entry: GalleryEntry, text: str) -> bool:
-    """Client-side text filter for server rows (the library filters in SQL)."""
-    if not text:
-        return True
-    needle = text.casefold()
+    """Client-side filter for server rows, read like the library's search (every word, seeds
+    and dates included; the library filters in SQL)."""
     params = entry.params
     haystack = "\n".join((params.positive, params.negative, *params.models, entry.file_name))
-    return needle in haystack.casefold()
+    return all(
+        term_matches(term, haystack=haystack, seed=params.seed, created=entry.created)
+        for term in parse_terms(text)
+    )

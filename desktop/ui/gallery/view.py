@@ -18,7 +18,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,7 +34,9 @@ from desktop.library.server_history import HistoryClient, ServerHistory
 from desktop.ui.gallery.actions import local_action
 from desktop.ui.gallery.compare import CompareWindow
 from desktop.ui.gallery.controller import GalleryController
+from desktop.ui.gallery.damage_banner import DamageBanner
 from desktop.ui.gallery.delegate import GalleryDelegate
+from desktop.ui.gallery.export_dialog import ExportDialog
 from desktop.ui.gallery.model import GalleryModel
 from desktop.ui.gallery.sources import GalleryEntry, LibrarySource, ServerSource
 from desktop.ui.gallery.thumbs import ThumbnailCache
@@ -135,6 +136,9 @@ class GalleryView(Retranslatable, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
+        self.damage_banner = DamageBanner(self)
+        self.damage_banner.check_clicked.connect(self.check_library)
+        layout.addWidget(self.damage_banner)
         layout.addWidget(self.list, 1)
         layout.addLayout(foot)
 
@@ -164,7 +168,9 @@ class GalleryView(Retranslatable, QWidget):
     def retranslate(self) -> None:
         self.source_box.setItemText(0, self.tr("Library"))
         self.source_box.setItemText(1, self.tr("Server history"))
-        self.search.setPlaceholderText(self.tr("Search prompts, models and file names"))
+        self.search.setPlaceholderText(
+            self.tr("Search prompts, models, file names, seeds or dates (2026-12-03)")
+        )
         self._update_hint()
         self.starred_only.setText(self.tr("Starred"))
         self.starred_only.setToolTip(self.tr("Show only starred pictures"))
@@ -187,13 +193,13 @@ class GalleryView(Retranslatable, QWidget):
 
     def _show_count(self, count: int) -> None:
         if self.current_source == SERVER and self.server is not None and self.server.has_older:
-            text = self.tr("{count}+ pictures").format(count=count)
-        elif count == 1:
-            text = self.tr("1 picture")
+            text = self.tr("%n+ picture(s)", "", count)
         else:
-            text = self.tr("{count} pictures").format(count=count)
+            text = self.tr("%n picture(s)", "", count)
         self.count_label.setText(text)
         self._update_hint()
+        if self.library is not None:  # a catalogue can break while in use, too
+            self.damage_banner.show_damage(self.library.damage)
 
     def _update_hint(self) -> None:
         if self.search.text().strip() or self.starred_only.isChecked():
@@ -319,18 +325,26 @@ class GalleryView(Retranslatable, QWidget):
         return self.controller.keep(chosen) if chosen else None
 
     def check_library(self) -> asyncio.Task[None] | None:
-        return self.controller.check() if self.library is not None else None
+        if self.library is None:
+            return None
+        self.damage_banner.checking()
+        task = self.controller.check()
+        task.add_done_callback(
+            lambda done: None if done.cancelled() else self._show_count(self.model.rowCount())
+        )
+        return task
 
-    def _ask_export(self) -> None:
-        if not self.selected_entries():
-            return
-        dialog = QFileDialog(self, self.tr("Export Pictures To"))
-        dialog.setObjectName("galleryExportDialog")
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
-        dialog.fileSelected.connect(lambda folder: self.export_selected_to(Path(folder)))
+    def _ask_export(self) -> ExportDialog | None:
+        chosen = [e for e in self.selected_entries() if e.in_library]
+        if not chosen:
+            return None
+        dialog = ExportDialog(len(chosen), self)
+        dialog.export_requested.connect(
+            lambda folder, keep: self.export_selected_to(folder, keep_metadata=keep)
+        )
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
+        return dialog
 
     def export_selected_to(
         self, folder: Path, *, keep_metadata: bool = True

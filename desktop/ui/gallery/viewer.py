@@ -36,6 +36,7 @@ from desktop.ui.gallery import params
 from desktop.ui.gallery.actions import local_action
 from desktop.ui.gallery.canvas import ImageCanvas
 from desktop.ui.gallery.controller import GalleryController
+from desktop.ui.gallery.export_dialog import picture_folder, remember_folder
 from desktop.ui.gallery.model import GalleryModel
 from desktop.ui.gallery.sources import GalleryEntry
 from desktop.ui.gallery.thumbs import load_qimage
@@ -349,8 +350,10 @@ class ImageViewer(Retranslatable, QWidget):
         dialog = QFileDialog(self, self.tr("Save Picture As"))
         dialog.setObjectName("viewerSaveDialog")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDirectory(str(picture_folder()))
         dialog.selectFile(self.entry.file_name)
         dialog.fileSelected.connect(lambda name: self.save_as(Path(name)))
+        dialog.fileSelected.connect(lambda name: remember_folder(Path(name).parent))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
