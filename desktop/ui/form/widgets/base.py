@@ -4,11 +4,36 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from desktop.workflow.params import ParamSpec
+
+
+class _WheelGuard(QObject):
+    """Lets a wheel event pass by a widget that has no focus, so the form scrolls instead of
+    the value under the pointer changing. The event stays unaccepted, and Qt hands it on to
+    the parents: the scroll area gets it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        wheel = event.type() == QEvent.Type.Wheel
+        if wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()
+            return True
+        return False
+
+
+_wheel_guard: _WheelGuard | None = None
+
+
+def wheel_only_when_focused(widget: QWidget) -> None:
+    """Spin boxes and combos take the wheel only once clicked or tabbed into."""
+    global _wheel_guard
+    if _wheel_guard is None:
+        _wheel_guard = _WheelGuard()
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the default WheelFocus grabs focus
+    widget.installEventFilter(_wheel_guard)
 
 
 class ParamEditor(QWidget):

@@ -15,7 +15,7 @@ from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QListView, QWidget
 
-from desktop.ui.form.widgets.base import ParamEditor
+from desktop.ui.form.widgets.base import ParamEditor, wheel_only_when_focused
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -163,6 +163,7 @@ class ChoiceEdit(ParamEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.combo = SearchableComboBox(self)
+        wheel_only_when_focused(self.combo)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
