@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QListView, QWidget
 
@@ -64,6 +64,7 @@ class SearchableComboBox(QComboBox):
         self._completer: QCompleter | None = None
         self._view_ready = False
         self.activated.connect(self._on_activated)
+        self.lineEdit().returnPressed.connect(self._take_first_match)
         self.lineEdit().editingFinished.connect(self._on_editing_finished)
         self._entries: list[str] = []
         self._index: dict[str, int] = {}
@@ -86,9 +87,27 @@ class SearchableComboBox(QComboBox):
         popup = completer.popup()
         if isinstance(popup, QListView):
             popup.setUniformItemSizes(True)
+        popup.installEventFilter(self)  # runs before the completer's own filter
         self._completer = completer
         self.setCompleter(completer)
         completer.activated[str].connect(self._on_text_chosen)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Return in the filter popup with no row chosen takes the first match (the completer
+        # alone would close the popup and leave the typed text in the box).
+        completer = self._completer
+        if (
+            completer is not None
+            and watched is completer.popup()
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            popup = completer.popup()
+            matches = completer.completionModel()
+            if not popup.currentIndex().isValid() and matches.rowCount() > 0:
+                popup.setCurrentIndex(matches.index(0, 0))
+        return super().eventFilter(watched, event)
 
     def _install_view(self) -> None:
         if self._view_ready:
@@ -134,6 +153,14 @@ class SearchableComboBox(QComboBox):
             return text
         return self._folded.get(text.casefold())
 
+    def first_match(self, text: str) -> str | None:
+        """The exact entry, else the first one containing ``text`` (as the filter shows)."""
+        found = self.match(text)
+        if found is not None or not text:
+            return found
+        folded = text.casefold()
+        return next((entry for entry in self._entries if folded in entry.casefold()), None)
+
     def _on_activated(self, row: int) -> None:
         if 0 <= row < len(self._entries):
             self.picked.emit(self._entries[row])
@@ -146,6 +173,14 @@ class SearchableComboBox(QComboBox):
         """True while the filter popup is open: Return then belongs to the popup's choice,
         which arrives right after the line edit's ``editingFinished``."""
         return self._completer is not None and self._completer.popup().isVisible()
+
+    def _take_first_match(self) -> None:
+        if self.completing():
+            return
+        found = self.first_match(self.lineEdit().text())
+        if found is not None:
+            self.show_text(found)
+            self.picked.emit(found)
 
     def _on_editing_finished(self) -> None:
         if self.completing():
