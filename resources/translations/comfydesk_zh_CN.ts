@@ -336,6 +336,10 @@
         <translation>此服务器上没有“{value}”。</translation>
     </message>
     <message>
+        <source>“{value}” is not available on this server — choose one from its list.</source>
+        <translation>此服务器上没有“{value}”——请从列表中选择一个。</translation>
+    </message>
+    <message>
         <source>The image “{name}” is not on the server — upload it or choose another.</source>
         <translation>服务器上没有图像“{name}”——请上传它或选择其他图像。</translation>
     </message>

@@ -47,7 +47,8 @@ def test_refreshed_server_lists_keep_the_artists_values(qtbot: QtBot) -> None:
     key = ("4", "ckpt_name")
     model.set_value(("3", "steps"), 33)
     assert model.errors_for(key) == [
-        "“darkSushiMixMix_brighterPruned.safetensors” is not available on this server."
+        "“darkSushiMixMix_brighterPruned.safetensors” is not available on this server — choose "
+        "one from its list."
     ]
 
     with qtbot.waitSignal(model.specs_changed), qtbot.assertNotEmitted(model.loaded):

@@ -309,9 +309,14 @@ class FormModel(QObject):
         return messages
 
     def _choice_problem_text(self, key: Key, problem: ValueProblem) -> str:
-        if self._specs[key].kind is ParamKind.CHOICE:
+        if self._specs[key].kind is ParamKind.CHOICE and problem.suggestion is not None:
             return QCoreApplication.translate(
                 "FormModel", "“{value}” is not available on this server."
+            ).format(value=problem.value)
+        if self._specs[key].kind is ParamKind.CHOICE:
+            return QCoreApplication.translate(
+                "FormModel",
+                "“{value}” is not available on this server — choose one from its list.",
             ).format(value=problem.value)
         return QCoreApplication.translate(
             "FormModel", "The image “{name}” is not on the server — upload it or choose another."
