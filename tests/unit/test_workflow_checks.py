@@ -127,8 +127,16 @@ def test_empty_server_list_means_nothing_is_available() -> None:
         ("darkSushiMix.safetensors", ("broken.safetensors",), None),
         # Alike names only from the same folder; the same file name from any folder.
         ("sdxl/random-sd15-v2.safetensors", CHECKPOINTS, None),
-        ("sd15/random-sd15-v2.safetensors", ("sd15/random-sd15.safetensors",), "sd15/random-sd15.safetensors"),
-        ("sd15\\Random_SD15.safetensors", ("SD15/random-sd15.safetensors", "random-sd15.safetensors"), "SD15/random-sd15.safetensors"),
+        (
+            "sd15/random-sd15-v2.safetensors",
+            ("sd15/random-sd15.safetensors",),
+            "sd15/random-sd15.safetensors",
+        ),
+        (
+            "sd15\\Random_SD15.ckpt",
+            ("sd15/other.ckpt", "SD15/random-sd15.safetensors"),
+            "SD15/random-sd15.safetensors",
+        ),
         ("model.gguf", CHECKPOINTS, None),
         ("eulr", ("euler", "heun"), "euler"),
         ("zzz", ("euler", "heun"), None),
