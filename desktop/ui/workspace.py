@@ -298,7 +298,16 @@ class Workspace(QObject):
                 self._advance_seeds(shown, batch.next_values)
             self.state_changed.emit()
         if accepted == total:
-            self.notice.emit(self.tr("Queued {count} job(s).").format(count=total))
+            queued = self.tr("Queued {count} job(s).").format(count=total)
+            self.notice.emit(" ".join((queued, *self._wrap_notes(batch))))
+
+    def _wrap_notes(self, batch: SeedBatch) -> list[str]:
+        return [
+            self.tr("The seed reached the end of its range and started again at {value}.").format(
+                value=value
+            )
+            for value in batch.wrapped.values()
+        ][:1]  # one line says it; several seeds going round at once is rare
 
     def _advance_seeds(
         self, shown: Mapping[tuple[str, str], Any], next_values: Mapping[tuple[str, str], int]

@@ -1428,6 +1428,10 @@
         <translation>已将 {count} 个任务加入队列。</translation>
     </message>
     <message>
+        <source>The seed reached the end of its range and started again at {value}.</source>
+        <translation>种子已到达取值范围的尽头，已从 {value} 重新开始。</translation>
+    </message>
+    <message>
         <source>Could not read the server&apos;s models: {reason}</source>
         <translation>无法读取服务器上的模型：{reason}</translation>
     </message>
