@@ -57,6 +57,7 @@ class WorkspacePanel(Retranslatable, QWidget):
         workspace.batch_count_changed.connect(self.generate_bar.set_count)
         workspace.message_changed.connect(self._show_message)
         workspace.form.loaded.connect(self._show_page)
+        workspace.workflow_opened.connect(lambda *_: self.form_view.focus_first_field())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

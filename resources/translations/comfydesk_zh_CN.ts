@@ -155,6 +155,20 @@
         <source>“{text}” is not a server address like http://127.0.0.1:8188.</source>
         <translation>“{text}”不是有效的服务器地址，格式应类似 http://127.0.0.1:8188。</translation>
     </message>
+    <message>
+        <source>Switch server</source>
+        <translation>切换服务器</translation>
+    </message>
+    <message>
+        <source>Connect to {url}?</source>
+        <translation>要连接到 {url} 吗？</translation>
+    </message>
+    <message numerus="yes">
+        <source>Jobs of yours still queued or running on {url}: %n. They keep running there; ComfyDesk collects their pictures the next time you connect to it.</source>
+        <translation>
+            <numerusform>你在 {url} 上仍有 %n 个任务在排队或运行。它们会在那里继续运行；下次连接到该服务器时，ComfyDesk 会取回它们生成的图片。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ConnectionDialog</name>

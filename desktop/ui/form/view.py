@@ -36,6 +36,7 @@ from desktop.ui.form.section import FormSection
 from desktop.ui.form.uploads import ImageFetcher, UploadController, Uploader
 from desktop.ui.form.widgets.image_input import ImageInput
 from desktop.ui.form.widgets.seed_edit import SeedEdit
+from desktop.ui.form.widgets.text_edit import PromptEdit
 from desktop.workflow.layout import Role, Section
 from desktop.workflow.params import ParamKind, ParamSpec
 
@@ -400,6 +401,30 @@ class FormView(QScrollArea):
             return False
         self.notice.setText(self.tr("Saved {file}").format(file=path.name))
         return True
+
+    def focus_first_field(self) -> None:
+        """Put the keyboard focus in the first prompt (prompts come first), so typing after
+        opening a workflow writes the prompt and never lands in whatever had focus before
+        (the server address). Without a prompt the form itself takes the focus."""
+        self._build_first_row()
+        first = next(iter(self._rows.values()), None)
+        if first is not None and isinstance(first.editor, PromptEdit):
+            first.editor.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _build_first_row(self) -> None:
+        if self._builder is None or self._building or self._rows:
+            return
+        self._building = True
+        try:
+            exhausted = next((False for _ in self._builder if self._rows), True)
+        finally:
+            self._building = False
+        if exhausted:
+            self._build_done()
+        elif self.isVisible():
+            self._show_now()
 
     def row(self, key: Key) -> ParamRow:
         return self.rows[key]
