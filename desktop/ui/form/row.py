@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.fitting import ElidingPushButton, breakable, unbreakable
 from desktop.ui.form.widgets.base import ParamEditor
 from desktop.workflow.params import ParamKind
 
@@ -56,6 +57,18 @@ class ParamFrame(QFrame):
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
 
 
+class RowLabel(QLabel):
+    """A parameter's name beside its field: LABEL_WIDTH wide so the fields of a section line
+    up, narrower (wrapping its words) when the panel is narrow."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(LABEL_WIDTH, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()  # the longest word, for a word-wrapped label
+        return QSize(min(LABEL_WIDTH, hint.width()), hint.height())
+
+
 class ParamRow(QWidget):
     reset_requested = Signal()
     suggestion_requested = Signal()
@@ -66,7 +79,7 @@ class ParamRow(QWidget):
         super().__init__(parent)
         spec = editor.spec
         self.editor = editor
-        self.label = QLabel(spec.label or spec.input_name, self)
+        self.label = RowLabel(spec.label or spec.input_name, self)
         self.label.setWordWrap(True)
         self.label.setToolTip(spec.tooltip)
         self.label.setBuddy(editor.focus_target())
@@ -114,7 +127,6 @@ class ParamRow(QWidget):
             self._below = (2, 0, 2)
             grid.setColumnStretch(0, 1)
             return
-        self.label.setFixedWidth(LABEL_WIDTH)
         grid.addWidget(self.label, 0, 0, Qt.AlignmentFlag.AlignVCenter)
         grid.addWidget(self.frame, 0, 1)
         grid.addWidget(self.reset_button, 0, 2)
@@ -125,7 +137,7 @@ class ParamRow(QWidget):
     def error_label(self) -> QLabel:
         if self._error_label is None:
             label = QLabel(self)
-            label.setWordWrap(True)
+            label.setWordWrap(True)  # and breakable(): long file names wrap too
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOR)
             label.setPalette(palette)
@@ -139,7 +151,7 @@ class ParamRow(QWidget):
     @property
     def suggestion_button(self) -> QPushButton:
         if self._suggestion_button is None:
-            button = QPushButton(self)
+            button = ElidingPushButton(self)  # it names a file: may be long, elides to fit
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             button.clicked.connect(self.suggestion_requested)
             button.hide()
@@ -179,12 +191,12 @@ class ParamRow(QWidget):
 
     def set_errors(self, messages: list[str]) -> None:
         if messages or self._error_label is not None:
-            self.error_label.setText("\n".join(messages))
+            self.error_label.setText(breakable("\n".join(messages)))
             self.error_label.setVisible(bool(messages))
         self.frame.set_invalid(bool(messages))
 
     def errors(self) -> list[str]:
-        text = self._error_label.text() if self._error_label is not None else ""
+        text = unbreakable(self._error_label.text()) if self._error_label is not None else ""
         return text.split("\n") if text else []
 
     def is_invalid(self) -> bool:

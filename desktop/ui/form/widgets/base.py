@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
@@ -25,6 +25,9 @@ class _WheelGuard(QObject):
 
 
 _wheel_guard: _WheelGuard | None = None
+# What an editor asks for at most; rows give it all the width the panel has beyond that. A
+# modest request keeps the labels of a narrow form at full width and the fields lined up.
+EDITOR_HINT_WIDTH = 130
 
 
 def wheel_only_when_focused(widget: QWidget) -> None:
@@ -66,6 +69,10 @@ class ParamEditor(QWidget):
             self._show(value)
         finally:
             self._updating = False
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), EDITOR_HINT_WIDTH), hint.height())
 
     def focus_target(self) -> QWidget:
         return self

@@ -58,7 +58,7 @@ class SearchableComboBox(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         # The default policy measures every entry's width: slow for 10,000 file names.
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(12)
+        self.setMinimumContentsLength(8)  # fits a 320 px panel beside its label
         self._list = QStringListModel(self)
         self.setModel(self._list)
         self._completer: QCompleter | None = None

@@ -48,10 +48,9 @@ class SeedEdit(ParamEditor):
         super().__init__(spec, parent)
         self.number = IntEdit(spec, self)
         self.number.edited.connect(self._emit)
-        # Random seeds go up to 2**50 (16 digits), like ComfyUI's; keep them readable in a
-        # narrow dock rather than letting the mode button squeeze them.
-        digits = self.fontMetrics().horizontalAdvance("0" * 16)
-        self.number.setMinimumWidth(digits + 36)
+        # Random seeds run to 16 digits; the field gets all the room the panel has (the
+        # buttons stay small), but it may shrink so the form fits a narrow panel.
+        self.number.setMinimumWidth(self.fontMetrics().horizontalAdvance("0" * 6) + 24)
         self.mode_button = QToolButton(self)
         self.mode_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.mode_button.setToolTip(self.tr("What happens to the seed after each run"))
