@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.jobs.model import JobSnapshot, JobState
+from desktop.ui.fitting import breakable
 from desktop.ui.i18n import Retranslatable
-from desktop.ui.queue_text import failure_text, parameter_lines, state_text
+from desktop.ui.queue_text import failure_text, parameter_lines, state_text, technical_text
 
 _RETRYABLE = frozenset(
     {JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELLED, JobState.LOST, JobState.SUCCEEDED}
@@ -80,7 +82,9 @@ class JobDetails(Retranslatable, QWidget):
         self.traceback = QPlainTextEdit(self)
         self.traceback.setObjectName("jobTraceback")
         self.traceback.setReadOnly(True)
-        self.traceback.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Wrapped, never clipped: paths and library messages are long single "words".
+        self.traceback.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.traceback.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.traceback.hide()
         self.cancel = QPushButton(self)
         self.retry = QPushButton(self)
@@ -128,13 +132,11 @@ class JobDetails(Retranslatable, QWidget):
         self.title.setText(job.title)
         self.state.setText(state_text(job))
         reason = failure_text(job)
-        self.error.setText(reason)
+        self.error.setText(breakable(reason))  # a long file name wraps instead of clipping
         self.error.setVisible(bool(reason))
-        self.warnings.setText("\n".join(job.warnings))
+        self.warnings.setText(breakable("\n".join(job.warnings)))
         self.warnings.setVisible(bool(job.warnings))
-        trace = "".join(job.error.traceback) if job.error is not None else ""
-        if job.error is not None and job.error.exception_type:
-            trace = f"{job.error.exception_type}: {job.error.message}\n\n{trace}"
+        trace = technical_text(job.error)
         self.traceback.setPlainText(trace)
         self.traceback_toggle.setVisible(bool(trace))
         self.traceback.setVisible(bool(trace) and self.traceback_toggle.isChecked())

@@ -943,6 +943,30 @@
         <translation>大约还剩 {time}</translation>
     </message>
     <message>
+        <source>The model file is damaged or is not a model file (an incomplete download, or another kind of file renamed). Download it again, or choose another model.</source>
+        <translation>模型文件已损坏，或者根本不是模型文件（可能没有下载完整，或是被改了扩展名的其他文件）。请重新下载，或选择其他模型。</translation>
+    </message>
+    <message>
+        <source>The server ran out of graphics memory. Try a smaller width, height or batch size, close other programs that use the graphics card, or start ComfyUI with --lowvram.</source>
+        <translation>服务器的显存不足。请尝试减小宽度、高度或批次大小，关闭其他占用显卡的程序，或用 --lowvram 参数启动 ComfyUI。</translation>
+    </message>
+    <message>
+        <source>This model is not the kind this node needs (for example a LoRA or an SDXL model where an SD 1.5 checkpoint belongs). Choose a model made for this node and the others in the workflow.</source>
+        <translation>此模型不是该节点所需的类型（例如在需要 SD 1.5 checkpoint 的地方用了 LoRA 或 SDXL 模型）。请选择适用于此节点及工作流中其他节点的模型。</translation>
+    </message>
+    <message>
+        <source>The server does not have the node “{name}”. Install the custom node on the server (ComfyUI-Manager can do it) and restart ComfyUI.</source>
+        <translation>服务器上没有节点“{name}”。请在服务器上安装该自定义节点（可以用 ComfyUI-Manager 安装），然后重启 ComfyUI。</translation>
+    </message>
+    <message>
+        <source>A custom node on the server lacks the Python package “{name}”. Install that custom node&apos;s requirements on the server and restart ComfyUI.</source>
+        <translation>服务器上的某个自定义节点缺少 Python 包“{name}”。请在服务器上安装该自定义节点的依赖，然后重启 ComfyUI。</translation>
+    </message>
+    <message>
+        <source>A file this node reads is not on the server. Choose another file, or copy it to the server&apos;s folder.</source>
+        <translation>服务器上没有此节点要读取的文件。请选择其他文件，或把它复制到服务器的相应文件夹中。</translation>
+    </message>
+    <message>
         <source>{node}: {message}</source>
         <translation>{node}：{message}</translation>
     </message>

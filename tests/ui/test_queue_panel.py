@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from desktop.comfy.types import QueueItem, QueueSnapshot
 from desktop.demo.config import BROKEN_CHECKPOINT
 from desktop.jobs.model import JobSnapshot, JobState
+from desktop.ui.fitting import unbreakable
 from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.queue_delegate import row_texts
 from desktop.ui.queue_model import THUMB_ROLE, QueueRow, order_rows
@@ -181,17 +182,31 @@ async def test_an_execution_error_shows_node_message_and_traceback(
         failed = await session.jobs.wait(job.id, timeout=WAIT)
         assert failed.state is JobState.FAILED
         await until(lambda: mine(panel)[0].state is JobState.FAILED)
+        # The library's words ("header too large") become what it means and what to do.
+        advice = (
+            "Load Checkpoint: The model file is damaged or is not a model file (an incomplete "
+            "download, or another kind of file renamed). Download it again, or choose another "
+            "model."
+        )
         _title, status = row_texts(panel.model.row(0))
-        assert status == f"Failed — Load Checkpoint: {failed.error.message}"
+        assert status == f"Failed — {advice}"
         select(panel, job.id)
         details = panel.details
-        assert details.error.text() == f"Load Checkpoint: {failed.error.message}"
+        assert unbreakable(details.error.text()) == advice
+        assert details.error.wordWrap()
         assert details.error.textFormat() == Qt.TextFormat.PlainText
         assert details.traceback_toggle.isVisible()
         assert not details.traceback.isVisible()
         details.traceback_toggle.click()
         assert details.traceback.isVisible()
-        assert "".join(failed.error.traceback) in details.traceback.toPlainText()
+        technical = details.traceback.toPlainText()
+        assert "Error while deserializing header: header too large" in technical
+        assert "".join(failed.error.traceback) in technical
+        # Never clipped: the details wrap in a narrow panel instead of growing past it.
+        panel.resize(300, 700)
+        await until(lambda: details.width() <= 300)
+        assert details.error.heightForWidth(details.error.width()) <= details.error.height()
+        assert details.traceback.horizontalScrollBar().maximum() == 0
         # Retry queues the same prompt as a new job.
         details.retry.click()
         await until(lambda: len(mine(panel)) == 2)
