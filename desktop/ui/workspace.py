@@ -34,6 +34,7 @@ from desktop.workflow.document import Workflow
 from desktop.workflow.errors import WorkflowError
 from desktop.workflow.seeds import SeedBatch, apply_seed_policy
 from desktop.workflow.sources import aload_workflow
+from desktop.workflow.ui_writeback import GraphWriter
 
 if TYPE_CHECKING:
     from desktop.comfy.object_info import ObjectInfo
@@ -277,11 +278,12 @@ class Workspace(QObject):
         order = list(reversed(batch.workflows)) if front else list(batch.workflows)
         title = Path(origin.name).stem if origin is not None and origin.name else ""
         accepted = 0
+        writer = self._graph_writer(origin)
         try:
             for job in order:
                 await session.jobs.submit(
                     job.to_prompt(),
-                    ui_workflow=job.ui_workflow,
+                    ui_workflow=self._embedded_graph(job, writer),
                     front=front,
                     title=title,
                     seed_values={key: job.get(*key) for key in batch.next_values},
@@ -300,6 +302,23 @@ class Workspace(QObject):
         if accepted == total:
             queued = self.tr("Queued {count} job(s).").format(count=total)
             self.notice.emit(" ".join((queued, *self._wrap_notes(batch))))
+
+    def _graph_writer(self, origin: Workflow | None) -> GraphWriter | None:
+        info = self.form.object_info()
+        if origin is None or origin.ui_workflow is None or info is None:
+            return None
+        return GraphWriter(origin.ui_workflow, info)
+
+    @staticmethod
+    def _embedded_graph(job: Workflow, writer: GraphWriter | None) -> dict[str, Any] | None:
+        """The editor's graph to embed in the results, holding the values that run (ComfyUI's
+        web UI restores it from a picture); none when it cannot hold them exactly."""
+        if job.ui_workflow is None:
+            return None
+        written = writer.write(job) if writer is not None else None
+        if written is None:
+            log.info("The editor's graph cannot take the form's values; results carry the prompt")
+        return written
 
     def _wrap_notes(self, batch: SeedBatch) -> list[str]:
         return [
