@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import DEFAULT_SERVER_URL, InvalidServerUrl, normalize_server_url
 from desktop.ui.connection import ConnectionRequest, ConnectionViewModel, Phase
+from desktop.ui.fitting import ElidingLabel
 from desktop.ui.i18n import Retranslatable
 
 _DOT_COLOURS = {
@@ -61,7 +62,7 @@ class ConnectionBar(Retranslatable, QWidget):
         self.settings_button = QPushButton()
         self.settings_button.setObjectName("connectionSettingsButton")
         self.settings_button.clicked.connect(self.settings_requested)
-        self.detail = QLabel()
+        self.detail = ElidingLabel()  # "…" and the whole text in the tooltip when cut
         self.detail.setObjectName("connectionDetail")
         self.detail.setTextFormat(Qt.TextFormat.PlainText)  # may carry server text
         self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -129,7 +130,6 @@ class ConnectionBar(Retranslatable, QWidget):
         if text.reason and phase is not Phase.CONNECTED:
             detail = f"{detail} ({text.reason})"
         self.detail.setText(detail)
-        self.detail.setToolTip(detail)
         if vm.url and not self.url_box.lineEdit().hasFocus():
             self.url_box.setEditText(vm.url)
         has_session = vm.session is not None

@@ -7,7 +7,7 @@ import re
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QAbstractButton, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QToolButton, QWidget
 
 ZERO_WIDTH_SPACE = "\u200b"
 # A run this long without a space (a file name, a path, a URL) gets break opportunities after
@@ -32,7 +32,7 @@ class _Eliding:
     """Shows its text elided to the width it gets, so it never widens the panel; ``text()``
     is the full text, which the tooltip also shows while it is cut."""
 
-    _base: type[QAbstractButton]
+    _base: type[QAbstractButton] | type[QLabel]
     _padding: int  # frame, margins and (for tool buttons) the arrow beside the text
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -89,3 +89,10 @@ class ElidingPushButton(_Eliding, QPushButton):
 
     _base = QPushButton
     _padding = 24
+
+
+class ElidingLabel(_Eliding, QLabel):
+    """A one-line label (the connection bar's message) that ends in "…" when cut."""
+
+    _base = QLabel
+    _padding = 2

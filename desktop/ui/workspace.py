@@ -79,9 +79,10 @@ class Workspace(QObject):
         self._batch_count = 1
         self._message = ""
         self._message_is_error = False
+        self._says_offline = False  # the message is "Connect to a server…": gone once we are
         self._closed = False
         connection.session_changed.connect(self._set_session)
-        connection.changed.connect(self.state_changed)
+        connection.changed.connect(self._on_connection_changed)
         jobs.job_changed.connect(lambda _job: self.state_changed.emit())
         jobs.session_changed.connect(lambda _session: self.state_changed.emit())
         self.form.loaded.connect(self.state_changed)
@@ -141,7 +142,8 @@ class Workspace(QObject):
     def can_save(self) -> bool:
         return self.form.is_loaded()
 
-    def _show(self, text: str, *, error: bool = False) -> None:
+    def _show(self, text: str, *, error: bool = False, offline: bool = False) -> None:
+        self._says_offline = offline
         if (text, error) != (self._message, self._message_is_error):
             self._message, self._message_is_error = text, error
             self.message_changed.emit()
@@ -150,6 +152,11 @@ class Workspace(QObject):
         self._show("")
 
     # ------------------------------------------------------------------ session
+
+    def _on_connection_changed(self) -> None:
+        if self._says_offline and self._connected():
+            self.clear_message()  # it asked for a connection, and there is one now
+        self.state_changed.emit()
 
     def _set_session(self, session: ServerSession | None) -> None:
         if session is self._session:
@@ -237,7 +244,7 @@ class Workspace(QObject):
             self._show(self.tr("Open a workflow first."), error=True)
             return None
         if session is None or not self._connected():
-            self._show(self.tr("Connect to a server to generate."), error=True)
+            self._show(self.tr("Connect to a server to generate."), error=True, offline=True)
             return None
         self.form.clear_errors()
         problems = self.form.validate()

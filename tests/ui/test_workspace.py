@@ -125,6 +125,11 @@ async def test_generate_while_disconnected_says_so(
     assert app.workspace.message == "Connect to a server to generate."
     assert app.workspace.message_is_error
     assert app.panel.message.isVisibleTo(app.panel)
+    # Reconnected: the request is met, so the message goes.
+    await connect_to(app, demo_server)
+    await wait_until(lambda: app.workspace.message == "")
+    assert not app.panel.message.isVisibleTo(app.panel)
+    await app.generate()
     await app.app.shutdown()
 
 
