@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QImage, QShowEvent
+from PySide6.QtGui import QHideEvent, QImage, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -409,7 +409,9 @@ class FormView(QScrollArea):
         self._build_first_row()
         first = next(iter(self._rows.values()), None)
         if first is not None and isinstance(first.editor, PromptEdit):
-            first.editor.focus_target().setFocus(Qt.FocusReason.OtherFocusReason)
+            text = first.editor.text
+            text.moveCursor(QTextCursor.MoveOperation.End)  # typing adds to the prompt
+            text.setFocus(Qt.FocusReason.OtherFocusReason)
             return
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
