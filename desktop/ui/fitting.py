@@ -96,3 +96,18 @@ class ElidingLabel(_Eliding, QLabel):
 
     _base = QLabel
     _padding = 2
+
+
+class WrappingLabel(QLabel):
+    """A word-wrapped label that also wraps inside long file names and paths instead of
+    growing wider than its panel. ``text()`` gives the text as set (for copying and tests)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:
+        super().setText(breakable(text))
+
+    def text(self) -> str:
+        return unbreakable(super().text())

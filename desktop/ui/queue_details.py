@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.jobs.model import JobSnapshot, JobState
-from desktop.ui.fitting import breakable
+from desktop.ui.fitting import WrappingLabel
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.queue_text import failure_text, parameter_lines, state_text, technical_text
 
@@ -66,14 +66,12 @@ class JobDetails(Retranslatable, QWidget):
         self.title.setFont(font)
         self.state = QLabel(self)
         self.state.setTextFormat(Qt.TextFormat.PlainText)
-        self.error = QLabel(self)
+        self.error = WrappingLabel(self)  # a long file name wraps instead of clipping
         self.error.setObjectName("jobError")
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # server text, never rich text
-        self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.warnings = QLabel(self)
+        self.warnings = WrappingLabel(self)
         self.warnings.setTextFormat(Qt.TextFormat.PlainText)
-        self.warnings.setWordWrap(True)
         self.traceback_toggle = QToolButton(self)
         self.traceback_toggle.setCheckable(True)
         self.traceback_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -132,9 +130,9 @@ class JobDetails(Retranslatable, QWidget):
         self.title.setText(job.title)
         self.state.setText(state_text(job))
         reason = failure_text(job)
-        self.error.setText(breakable(reason))  # a long file name wraps instead of clipping
+        self.error.setText(reason)
         self.error.setVisible(bool(reason))
-        self.warnings.setText(breakable("\n".join(job.warnings)))
+        self.warnings.setText("\n".join(job.warnings))
         self.warnings.setVisible(bool(job.warnings))
         trace = technical_text(job.error)
         self.traceback.setPlainText(trace)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.fitting import ElidingPushButton, breakable, unbreakable
+from desktop.ui.fitting import ElidingPushButton, WrappingLabel
 from desktop.ui.form.widgets.base import ParamEditor
 from desktop.workflow.params import ParamKind
 
@@ -136,8 +136,7 @@ class ParamRow(QWidget):
     @property
     def error_label(self) -> QLabel:
         if self._error_label is None:
-            label = QLabel(self)
-            label.setWordWrap(True)  # and breakable(): long file names wrap too
+            label = WrappingLabel(self)  # long file names wrap too
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOR)
             label.setPalette(palette)
@@ -191,12 +190,12 @@ class ParamRow(QWidget):
 
     def set_errors(self, messages: list[str]) -> None:
         if messages or self._error_label is not None:
-            self.error_label.setText(breakable("\n".join(messages)))
+            self.error_label.setText("\n".join(messages))
             self.error_label.setVisible(bool(messages))
         self.frame.set_invalid(bool(messages))
 
     def errors(self) -> list[str]:
-        text = unbreakable(self._error_label.text()) if self._error_label is not None else ""
+        text = self._error_label.text() if self._error_label is not None else ""
         return text.split("\n") if text else []
 
     def is_invalid(self) -> bool:

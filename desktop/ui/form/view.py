@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.fitting import WrappingLabel
 from desktop.ui.form.factory import create_editor
 from desktop.ui.form.model import FormModel
 from desktop.ui.form.row import ERROR_STYLE, ParamRow
@@ -103,8 +104,7 @@ class FormView(QScrollArea):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
         header = QHBoxLayout()
-        self.notice = QLabel(page)
-        self.notice.setWordWrap(True)
+        self.notice = WrappingLabel(page)
         self.reset_all_button = QToolButton(page)
         self.reset_all_button.clicked.connect(self.model.reset_all)
         self.save_as_button = QToolButton(page)
@@ -113,13 +113,11 @@ class FormView(QScrollArea):
         header.addWidget(self.reset_all_button)
         header.addWidget(self.save_as_button)
         layout.addLayout(header)
-        self.banner = QLabel(page)
-        self.banner.setWordWrap(True)
+        self.banner = WrappingLabel(page)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
         layout.addWidget(self.banner)
-        self.general_errors = QLabel(page)
-        self.general_errors.setWordWrap(True)
+        self.general_errors = WrappingLabel(page)
         self.general_errors.setStyleSheet(ERROR_STYLE)
         self.general_errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.general_errors.hide()
