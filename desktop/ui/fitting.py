@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QToolButton, QWidget
 
 ZERO_WIDTH_SPACE = "\u200b"
@@ -66,7 +66,17 @@ class _Eliding:
         self._base.resizeEvent(self, event)  # type: ignore[arg-type]
         self._refit()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        self._base.showEvent(self, event)  # type: ignore[arg-type]
+        self._refit()  # the first resize came while it was still hidden
+
     def _refit(self) -> None:
+        if not self.isVisible():  # type: ignore[attr-defined]
+            # Not laid out yet: show the whole text; the first resize fits it (building a
+            # form sets many titles, and eliding each one before it has a width is waste).
+            self._base.setText(self, self._full)  # type: ignore[arg-type]
+            self._base.setToolTip(self, self._own_tooltip)  # type: ignore[arg-type]
+            return
         room = self.width() - self._padding  # type: ignore[attr-defined]
         metrics = self.fontMetrics()  # type: ignore[attr-defined]
         shown = metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(room, 0))
@@ -74,7 +84,8 @@ class _Eliding:
             self._base.setText(self, shown)  # type: ignore[arg-type]
         cut = "" if shown == self._full else self._full
         tooltip = "\n\n".join(t for t in (cut, self._own_tooltip) if t)
-        self._base.setToolTip(self, tooltip)  # type: ignore[arg-type]
+        if self._base.toolTip(self) != tooltip:  # type: ignore[arg-type]
+            self._base.setToolTip(self, tooltip)  # type: ignore[arg-type]
 
 
 class ElidingToolButton(_Eliding, QToolButton):

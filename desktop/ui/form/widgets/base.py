@@ -4,39 +4,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from desktop.workflow.params import ParamSpec
 
 
-class _WheelGuard(QObject):
-    """Lets a wheel event pass by a widget that has no focus, so the form scrolls instead of
-    the value under the pointer changing. The event stays unaccepted, and Qt hands it on to
-    the parents: the scroll area gets it."""
+class FocusedWheel:
+    """For spin and combo boxes: the mouse wheel changes the value only once the box has the
+    focus (clicked or tabbed into). Otherwise the wheel event stays unaccepted and Qt hands it
+    to the parents, so the form scrolls instead of a value under the pointer changing.
+    (A wheelEvent override, not an event filter: a filter would run for every event.)"""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        wheel = event.type() == QEvent.Type.Wheel
-        if wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+    def init_focused_wheel(self) -> None:
+        # The default WheelFocus would give the box the focus on the first notch.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # type: ignore[attr-defined]
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if not self.hasFocus():  # type: ignore[attr-defined]
             event.ignore()
-            return True
-        return False
+            return
+        super().wheelEvent(event)  # type: ignore[misc]
 
 
-_wheel_guard: _WheelGuard | None = None
 # What an editor asks for at most; rows give it all the width the panel has beyond that. A
 # modest request keeps the labels of a narrow form at full width and the fields lined up.
 EDITOR_HINT_WIDTH = 130
-
-
-def wheel_only_when_focused(widget: QWidget) -> None:
-    """Spin boxes and combos take the wheel only once clicked or tabbed into."""
-    global _wheel_guard
-    if _wheel_guard is None:
-        _wheel_guard = _WheelGuard()
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the default WheelFocus grabs focus
-    widget.installEventFilter(_wheel_guard)
 
 
 class ParamEditor(QWidget):

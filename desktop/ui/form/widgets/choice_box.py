@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QListView, QWidget
 
-from desktop.ui.form.widgets.base import ParamEditor, wheel_only_when_focused
+from desktop.ui.form.widgets.base import FocusedWheel, ParamEditor
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,13 +45,35 @@ class _SearchLine(QLineEdit):
         super().inputMethodEvent(event)
 
 
-class SearchableComboBox(QComboBox):
+class _FirstMatchOnEnter(QObject):
+    """Return in the filter popup with no row chosen takes the first match; the completer
+    alone would close the popup and leave the typed text in the box."""
+
+    def __init__(self, completer: QCompleter) -> None:
+        super().__init__(completer)
+        self._completer = completer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        enter = (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        )
+        if enter:
+            popup, matches = self._completer.popup(), self._completer.completionModel()
+            if not popup.currentIndex().isValid() and matches.rowCount() > 0:
+                popup.setCurrentIndex(matches.index(0, 0))
+        return False
+
+
+class SearchableComboBox(FocusedWheel, QComboBox):
     """Editable combo over a string list; ``picked`` fires with the chosen entry's text."""
 
     picked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.init_focused_wheel()
         line = _SearchLine(self._install_completer, self)
         line.setPalette(self.palette())  # as setEditable(True) does
         self.setLineEdit(line)
@@ -87,27 +109,11 @@ class SearchableComboBox(QComboBox):
         popup = completer.popup()
         if isinstance(popup, QListView):
             popup.setUniformItemSizes(True)
-        popup.installEventFilter(self)  # runs before the completer's own filter
+        # Runs before the completer's own filter (the last installed runs first).
+        popup.installEventFilter(_FirstMatchOnEnter(completer))
         self._completer = completer
         self.setCompleter(completer)
         completer.activated[str].connect(self._on_text_chosen)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Return in the filter popup with no row chosen takes the first match (the completer
-        # alone would close the popup and leave the typed text in the box).
-        completer = self._completer
-        if (
-            completer is not None
-            and watched is completer.popup()
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            popup = completer.popup()
-            matches = completer.completionModel()
-            if not popup.currentIndex().isValid() and matches.rowCount() > 0:
-                popup.setCurrentIndex(matches.index(0, 0))
-        return super().eventFilter(watched, event)
 
     def _install_view(self) -> None:
         if self._view_ready:
@@ -198,7 +204,6 @@ class ChoiceEdit(ParamEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.combo = SearchableComboBox(self)
-        wheel_only_when_focused(self.combo)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)

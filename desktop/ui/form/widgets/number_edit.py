@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QWidget
 
-from desktop.ui.form.widgets.base import ParamEditor, wheel_only_when_focused
+from desktop.ui.form.widgets.base import FocusedWheel, ParamEditor
 from desktop.ui.form.widgets.bigint_spin import UINT64_MAX, BigIntSpinBox
 
 if TYPE_CHECKING:
@@ -56,7 +56,6 @@ class IntEdit(ParamEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.spin = BigIntSpinBox(self)
-        wheel_only_when_focused(self.spin)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.spin)
@@ -80,11 +79,16 @@ class IntEdit(ParamEditor):
         self.spin.show_raw(int(number))
 
 
+class FloatSpinBox(FocusedWheel, QDoubleSpinBox):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.init_focused_wheel()
+
+
 class FloatEdit(ParamEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.spin = QDoubleSpinBox(self)
-        wheel_only_when_focused(self.spin)
+        self.spin = FloatSpinBox(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.spin)
