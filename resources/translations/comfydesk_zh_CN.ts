@@ -1164,6 +1164,10 @@
         <translation>恢复为工作流中的值</translation>
     </message>
     <message>
+        <source>Show the choices</source>
+        <translation>显示可选项</translation>
+    </message>
+    <message>
         <source>Use “{choice}”</source>
         <translation>使用“{choice}”</translation>
     </message>

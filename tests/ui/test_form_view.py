@@ -175,12 +175,21 @@ def test_chinese_titles_and_missing_model_suggestion(qtbot: QtBot) -> None:
     assert model.suggestion_for(("30", "ckpt_name")) is None
     assert row._suggestion_button is None or row.suggestion_button.isHidden()
     assert len(model.validate()) == 1
+    # Instead of a guess, the list: one click shows every checkpoint the server has.
+    assert row.list_button.isVisibleTo(view)
+    assert row.list_button.text() == "Show the choices"
+    qtbot.mouseClick(row.list_button, Qt.MouseButton.LeftButton)
+    combo = view.editor(("30", "ckpt_name")).combo
+    qtbot.waitUntil(combo.view().isVisible)
+    assert combo.view().model().rowCount() == len(model.spec(("30", "ckpt_name")).choices)
+    combo.hidePopup()
 
     pick_choice(qtbot, view.editor(("30", "ckpt_name")), "random")
     assert model.current_workflow().to_prompt()["30"]["inputs"]["ckpt_name"] == (
         "random-sd15.safetensors"
     )
     assert not row.is_invalid()
+    assert row.list_button.isHidden()
     assert model.validate() == []
 
 

@@ -333,6 +333,15 @@ class FormModel(QObject):
         problem = self._active_problem(key)
         return problem.suggestion if problem is not None else None
 
+    def offers_list(self, key: Key) -> bool:
+        """A choice the server lacks, with no alike name to suggest: the artist picks one."""
+        problem = self._active_problem(key)
+        return (
+            problem is not None
+            and problem.suggestion is None
+            and self._specs[key].kind is ParamKind.CHOICE
+        )
+
     def use_suggestion(self, key: Key) -> None:
         suggestion = self.suggestion_for(key)
         if suggestion is not None:

@@ -72,6 +72,7 @@ class RowLabel(QLabel):
 class ParamRow(QWidget):
     reset_requested = Signal()
     suggestion_requested = Signal()
+    list_requested = Signal()  # "show the choices": no alike name to suggest
 
     def __init__(
         self, editor: ParamEditor, parent: QWidget | None = None, *, show_label: bool = True
@@ -100,6 +101,7 @@ class ParamRow(QWidget):
         # made on first use (see the properties below), which keeps opening a form quick.
         self._error_label: QLabel | None = None
         self._suggestion_button: QPushButton | None = None
+        self._list_button: QPushButton | None = None
         self._reset_action: QAction | None = None
         self._suggestion: Any = None
         self._grid = QGridLayout(self)
@@ -161,6 +163,19 @@ class ParamRow(QWidget):
         return self._suggestion_button
 
     @property
+    def list_button(self) -> QPushButton:
+        if self._list_button is None:
+            button = QPushButton(self)
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(self.list_requested)
+            button.hide()
+            row, column, span = self._below  # where a suggestion would be; never both
+            self._grid.addWidget(button, row + 1, column, 1, span, Qt.AlignmentFlag.AlignLeft)
+            self._list_button = button
+            self.retranslate()
+        return self._list_button
+
+    @property
     def reset_action(self) -> QAction:
         if self._reset_action is None:
             self._reset_action = QAction(self.tr("Reset to workflow value"), self)
@@ -171,6 +186,8 @@ class ParamRow(QWidget):
         self.reset_button.setToolTip(self.tr("Reset to workflow value"))
         if self._reset_action is not None:
             self._reset_action.setText(self.tr("Reset to workflow value"))
+        if self._list_button is not None:
+            self._list_button.setText(self.tr("Show the choices"))
         self._show_suggestion()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -200,6 +217,10 @@ class ParamRow(QWidget):
 
     def is_invalid(self) -> bool:
         return bool(self.frame.property("invalid"))
+
+    def set_list_offer(self, offer: bool) -> None:
+        if offer or self._list_button is not None:
+            self.list_button.setVisible(offer)
 
     def set_suggestion(self, suggestion: Any) -> None:
         self._suggestion = suggestion

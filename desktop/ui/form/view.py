@@ -35,6 +35,7 @@ from desktop.ui.form.model import FormModel
 from desktop.ui.form.row import ERROR_STYLE, ParamRow
 from desktop.ui.form.section import FormSection
 from desktop.ui.form.uploads import ImageFetcher, UploadController, Uploader
+from desktop.ui.form.widgets.choice_box import ChoiceEdit
 from desktop.ui.form.widgets.image_input import ImageInput
 from desktop.ui.form.widgets.seed_edit import SeedEdit
 from desktop.ui.form.widgets.text_edit import PromptEdit
@@ -290,6 +291,8 @@ class FormView(QScrollArea):
         editor.edited.connect(lambda value, k=key: self.model.set_value(k, value))
         row.reset_requested.connect(lambda k=key: self.model.reset(k))
         row.suggestion_requested.connect(lambda k=key: self.model.use_suggestion(k))
+        if isinstance(editor, ChoiceEdit):
+            row.list_requested.connect(lambda e=editor: e.show_choices())
         if isinstance(editor, SeedEdit):
             editor.set_mode(self.model.seed_mode(key))
             editor.mode_chosen.connect(lambda mode, k=key: self.model.set_seed_mode(k, mode))
@@ -313,6 +316,7 @@ class FormView(QScrollArea):
         row.set_modified(self.model.is_modified(key))
         row.set_errors(self.model.errors_for(key))
         row.set_suggestion(self.model.suggestion_for(key))
+        row.set_list_offer(self.model.offers_list(key))
 
     def _on_value_changed(self, key: Key) -> None:
         row = self._rows.get(key)  # a row not built yet reads the value when it is

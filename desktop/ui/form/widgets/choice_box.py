@@ -216,6 +216,11 @@ class ChoiceEdit(ParamEditor):
     def focus_target(self) -> QWidget:
         return self.combo
 
+    def show_choices(self) -> None:
+        """Open the list of every choice (the value shown is not one of them)."""
+        self.combo.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.combo.showPopup()
+
     def _apply_spec(self, spec: ParamSpec) -> None:
         choices = spec.choices or ()
         self._by_text = {str(c): c for c in choices}
