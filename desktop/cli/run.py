@@ -119,6 +119,12 @@ def apply_sets(workflow: Workflow, sets: list[str]) -> None:
         if not sep or not dot or not node_ref or not input_name:
             raise UsageProblem(f"--set must look like NODE.INPUT=VALUE, got {item!r}.")
         node_id = find_node(workflow, node_ref)
+        inputs = workflow.nodes[node_id].inputs
+        if input_name not in inputs:
+            names = ", ".join(sorted(n for n, v in inputs.items() if not is_link(v))) or "none"
+            raise UsageProblem(
+                f"{node_ref} has no input {input_name!r}; the ones you can set are: {names}."
+            )
         current = workflow.get(node_id, input_name)
         if is_link(current):
             raise UsageProblem(f"{node_ref} › {input_name} is connected to another node.")

@@ -167,6 +167,11 @@ class ConnectionViewModel(QObject):
     def keyring_available(self) -> bool:
         return self._secrets.keyring_available
 
+    def active_job_count(self) -> int:
+        """Our jobs on this server that are still queued or running."""
+        session = self._session
+        return sum(not j.state.finished for j in session.jobs.jobs()) if session else 0
+
     def seconds_to_retry(self) -> int | None:
         """Whole seconds until the next automatic attempt, while disconnected."""
         status = self._status

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QWidget,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.settings import DEFAULT_SERVER_URL, InvalidServerUrl, normalize_server_url
 from desktop.ui.connection import ConnectionRequest, ConnectionViewModel, Phase
+from desktop.ui.fitting import ElidingLabel
 from desktop.ui.i18n import Retranslatable
 
 _DOT_COLOURS = {
@@ -35,6 +37,7 @@ class ConnectionBar(Retranslatable, QWidget):
         super().__init__(parent)
         self.setObjectName("connectionBar")
         self._vm = vm
+        self.switch_prompt: QMessageBox | None = None  # open while asking to leave jobs behind
 
         self.dot = QLabel()
         self.dot.setFixedSize(12, 12)
@@ -59,7 +62,7 @@ class ConnectionBar(Retranslatable, QWidget):
         self.settings_button = QPushButton()
         self.settings_button.setObjectName("connectionSettingsButton")
         self.settings_button.clicked.connect(self.settings_requested)
-        self.detail = QLabel()
+        self.detail = ElidingLabel()  # "…" and the whole text in the tooltip when cut
         self.detail.setObjectName("connectionDetail")
         self.detail.setTextFormat(Qt.TextFormat.PlainText)  # may carry server text
         self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -127,7 +130,6 @@ class ConnectionBar(Retranslatable, QWidget):
         if text.reason and phase is not Phase.CONNECTED:
             detail = f"{detail} ({text.reason})"
         self.detail.setText(detail)
-        self.detail.setToolTip(detail)
         if vm.url and not self.url_box.lineEdit().hasFocus():
             self.url_box.setEditText(vm.url)
         has_session = vm.session is not None
@@ -165,6 +167,8 @@ class ConnectionBar(Retranslatable, QWidget):
 
     @Slot()
     def _connect_typed(self) -> None:
+        """Enter in the address box (or Connect): switch only to a changed, valid address,
+        and ask first when that would leave our jobs behind on the current server."""
         url = self._typed_url()
         if url is None:
             self.detail.setText(
@@ -173,4 +177,42 @@ class ConnectionBar(Retranslatable, QWidget):
                 )
             )
             return
+        if url == self._vm.url and self._vm.session is not None:
+            self.url_box.setEditText(url)  # the same server, perhaps spelt differently
+            return
+        active = self._vm.active_job_count()
+        if active and self._vm.phase is Phase.CONNECTED:
+            self._ask_before_switching(url, active)
+            return
         self._vm.connect_to(ConnectionRequest(url))
+
+    def _ask_before_switching(self, url: str, active: int) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("switchServerBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Switch server"))
+        box.setText(self.tr("Connect to {url}?").format(url=url))
+        box.setInformativeText(
+            self.tr(
+                "Jobs of yours still queued or running on {url}: %n. They keep running there; "
+                "ComfyDesk collects their pictures the next time you connect to it.",
+                "",
+                active,
+            ).format(url=self._vm.url)
+        )
+        switch = box.addButton(self.tr("Switch server"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.switch_prompt = box
+
+        def finished(_result: int) -> None:
+            chosen = box.clickedButton() is switch
+            box.deleteLater()
+            self.switch_prompt = None
+            if chosen:
+                self._vm.connect_to(ConnectionRequest(url))
+            else:
+                self.url_box.setEditText(self._vm.url)
+
+        box.finished.connect(finished)
+        box.open()  # not exec(): a nested loop under qasync breaks running tasks

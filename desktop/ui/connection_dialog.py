@@ -118,11 +118,19 @@ class ConnectionDialog(Retranslatable, QDialog):
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_edit, 1)
         ca_row.addWidget(self.ca_browse)
+        # Label widgets with buddies: QFormLayout.addRow("", field) would make no label at all.
+        self.field_labels = (QLabel(), QLabel(), QLabel(), QLabel())
+        fields = (self.url_box, self.token_edit, self.headers_edit, self.ca_edit)
         self.form = QFormLayout()
-        self.form.addRow("", self.url_box)
-        self.form.addRow("", token_row)
-        self.form.addRow("", self.headers_edit)
-        self.form.addRow("", ca_row)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for label, field, row in zip(
+            self.field_labels,
+            fields,
+            (self.url_box, token_row, self.headers_edit, ca_row),
+            strict=True,
+        ):
+            label.setBuddy(field)
+            self.form.addRow(label, row)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.keyring_note)
@@ -142,10 +150,8 @@ class ConnectionDialog(Retranslatable, QDialog):
             self.tr("Extra headers:"),
             self.tr("CA certificate:"),
         )
-        for row, label in enumerate(labels):
-            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and isinstance(item.widget(), QLabel):
-                item.widget().setText(label)
+        for widget, text in zip(self.field_labels, labels, strict=True):
+            widget.setText(text)
         self.token_edit.setPlaceholderText(self.tr("Optional; sent as “Authorization: Bearer …”"))
         self.show_token.setText(self.tr("Show"))
         self.headers_edit.setPlaceholderText(self.tr("Optional; one “Name: value” per line"))

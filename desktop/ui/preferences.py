@@ -69,10 +69,21 @@ class PreferencesDialog(Retranslatable, QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
 
+        # Real label widgets with buddies: QFormLayout.addRow("", field) makes no label at all,
+        # and retranslate() had nothing to put its text in.
+        self.appearance_label = QLabel()
+        self.appearance_label.setBuddy(self.appearance)
+        self.language_label = QLabel()
+        self.language_label.setBuddy(self.language)
+        self.data_folder_label = QLabel()
+        self.data_folder_label.setBuddy(self.data_folder)
+        self.server_url_label = QLabel()
+        self.server_url_label.setBuddy(self.server_url)
+
         self.look_group = QGroupBox()
         look = QFormLayout(self.look_group)
-        look.addRow("", self.appearance)
-        look.addRow("", self.language)
+        look.addRow(self.appearance_label, self.appearance)
+        look.addRow(self.language_label, self.language)
         look.addRow(self.language_note)
         self.data_group = QGroupBox()
         folder_row = QHBoxLayout()
@@ -80,12 +91,13 @@ class PreferencesDialog(Retranslatable, QDialog):
         folder_row.addWidget(self.browse)
         folder_row.addWidget(self.use_default)
         data = QFormLayout(self.data_group)
-        data.addRow("", folder_row)
+        data.addRow(self.data_folder_label, folder_row)
         self.server_group = QGroupBox()
         server = QFormLayout(self.server_group)
-        server.addRow("", self.server_url)
+        server.addRow(self.server_url_label, self.server_url)
         server.addRow(self.connect_on_start)
-        self._forms = (look, data, server)
+        for form in (look, data, server):
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout = QVBoxLayout(self)
         for group in (self.look_group, self.data_group, self.server_group):
             layout.addWidget(group)
@@ -107,16 +119,10 @@ class PreferencesDialog(Retranslatable, QDialog):
         self.look_group.setTitle(self.tr("Appearance and language"))
         self.data_group.setTitle(self.tr("Library"))
         self.server_group.setTitle(self.tr("Server"))
-        labels = (
-            (self._forms[0], 0, self.tr("Appearance:")),
-            (self._forms[0], 1, self.tr("Language:")),
-            (self._forms[1], 0, self.tr("Data folder:")),
-            (self._forms[2], 0, self.tr("Default server:")),
-        )
-        for form, row, text in labels:
-            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and isinstance(item.widget(), QLabel):
-                item.widget().setText(text)
+        self.appearance_label.setText(self.tr("Appearance:"))
+        self.language_label.setText(self.tr("Language:"))
+        self.data_folder_label.setText(self.tr("Data folder:"))
+        self.server_url_label.setText(self.tr("Default server:"))
         for index, text in enumerate(
             (self.tr("Follow the system"), self.tr("Light"), self.tr("Dark"))
         ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.jobs.model import JobSnapshot, JobState
+from desktop.ui.fitting import WrappingLabel
 from desktop.ui.i18n import Retranslatable
-from desktop.ui.queue_text import failure_text, parameter_lines, state_text
+from desktop.ui.queue_text import failure_text, parameter_lines, state_text, technical_text
 
 _RETRYABLE = frozenset(
     {JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELLED, JobState.LOST, JobState.SUCCEEDED}
@@ -65,14 +67,12 @@ class JobDetails(Retranslatable, QWidget):
         self.title.setFont(font)
         self.state = QLabel(self)
         self.state.setTextFormat(Qt.TextFormat.PlainText)
-        self.error = QLabel(self)
+        self.error = WrappingLabel(self)  # a long file name wraps instead of clipping
         self.error.setObjectName("jobError")
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # server text, never rich text
-        self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.warnings = QLabel(self)
+        self.warnings = WrappingLabel(self)
         self.warnings.setTextFormat(Qt.TextFormat.PlainText)
-        self.warnings.setWordWrap(True)
         self.traceback_toggle = QToolButton(self)
         self.traceback_toggle.setCheckable(True)
         self.traceback_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -81,7 +81,9 @@ class JobDetails(Retranslatable, QWidget):
         self.traceback = QPlainTextEdit(self)
         self.traceback.setObjectName("jobTraceback")
         self.traceback.setReadOnly(True)
-        self.traceback.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Wrapped, never clipped: paths and library messages are long single "words".
+        self.traceback.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.traceback.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.traceback.hide()
         self.cancel = QPushButton(self)
         self.retry = QPushButton(self)
@@ -138,9 +140,7 @@ class JobDetails(Retranslatable, QWidget):
         self.error.setVisible(bool(reason))
         self.warnings.setText("\n".join(job.warnings))
         self.warnings.setVisible(bool(job.warnings))
-        trace = "".join(job.error.traceback) if job.error is not None else ""
-        if job.error is not None and job.error.exception_type:
-            trace = f"{job.error.exception_type}: {job.error.message}\n\n{trace}"
+        trace = technical_text(job.error)
         self.traceback.setPlainText(trace)
         self.traceback_toggle.setVisible(bool(trace))
         self.traceback.setVisible(bool(trace) and self.traceback_toggle.isChecked())

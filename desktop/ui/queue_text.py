@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from desktop.jobs.failures import Failure, FailureKind, classify_failure
 from desktop.jobs.model import JobError, JobSnapshot, JobState, Reason
 
 
@@ -107,18 +108,78 @@ def error_message(error: JobError) -> str:
     return reason_text(error.reason) if error.reason is not None else error.message
 
 
+def advice_text(failure: Failure) -> str:
+    """What a recognised failure means and what to do about it ("" for OTHER)."""
+    kind = failure.kind
+    if kind is FailureKind.DAMAGED_FILE:
+        return QCoreApplication.translate(
+            "JobText",
+            "The model file is damaged or is not a model file (an incomplete download, or "
+            "another kind of file renamed). Download it again, or choose another model.",
+        )
+    if kind is FailureKind.OUT_OF_MEMORY:
+        return QCoreApplication.translate(
+            "JobText",
+            "The server ran out of graphics memory. Try a smaller width, height or batch "
+            "size, close other programs that use the graphics card, or start ComfyUI with "
+            "--lowvram.",
+        )
+    if kind is FailureKind.WRONG_MODEL_KIND:
+        return QCoreApplication.translate(
+            "JobText",
+            "This model is not the kind this node needs (for example a LoRA or an SDXL model "
+            "where an SD 1.5 checkpoint belongs). Choose a model made for this node and the "
+            "others in the workflow.",
+        )
+    if kind is FailureKind.MISSING_NODE:
+        return QCoreApplication.translate(
+            "JobText",
+            "The server does not have the node “{name}”. Install the custom node on the "
+            "server (ComfyUI-Manager can do it) and restart ComfyUI.",
+        ).format(name=failure.detail)
+    if kind is FailureKind.MISSING_PACKAGE:
+        return QCoreApplication.translate(
+            "JobText",
+            "A custom node on the server lacks the Python package “{name}”. Install that "
+            "custom node's requirements on the server and restart ComfyUI.",
+        ).format(name=failure.detail or "?")
+    if kind is FailureKind.MISSING_FILE:
+        return QCoreApplication.translate(
+            "JobText",
+            "A file this node reads is not on the server. Choose another file, or copy it "
+            "to the server's folder.",
+        )
+    return ""
+
+
+def error_advice(error: JobError) -> str:
+    """The plain sentence for ``error``, or "" when only the server's own text can tell."""
+    return advice_text(classify_failure(error.message, error.exception_type))
+
+
 def failure_text(job: JobSnapshot) -> str:
-    """Why the job failed, in plain language (empty when it did not fail)."""
+    """Why the job failed, in plain language (empty when it did not fail). The server's
+    own text of a recognised failure is in the technical details (:func:`technical_text`)."""
     if job.error is not None:
+        message = error_advice(job.error) or error_message(job.error).strip()
         where = job.error.node_title or job.error.node_type
         if where:
             return QCoreApplication.translate("JobText", "{node}: {message}").format(
-                node=where, message=error_message(job.error)
+                node=where, message=message
             )
-        return error_message(job.error)
+        return message
     if job.rejection is not None:
         return str(job.rejection)
     return ""
+
+
+def technical_text(error: JobError | None) -> str:
+    """The server's own words: exception type, message and traceback."""
+    if error is None:
+        return ""
+    head = f"{error.exception_type}: {error.message}" if error.exception_type else error.message
+    trace = "".join(error.traceback)
+    return f"{head.rstrip()}\n\n{trace}" if trace else head.rstrip()
 
 
 def parameter_lines(prompt: Mapping[str, Any]) -> list[str]:

@@ -35,6 +35,7 @@ from desktop.workflow.document import Workflow
 from desktop.workflow.errors import WorkflowError
 from desktop.workflow.seeds import SeedBatch, apply_seed_policy
 from desktop.workflow.sources import aload_workflow
+from desktop.workflow.ui_writeback import GraphWriter
 
 if TYPE_CHECKING:
     from desktop.comfy.object_info import ObjectInfo
@@ -79,9 +80,10 @@ class Workspace(QObject):
         self._batch_count = 1
         self._message = ""
         self._message_is_error = False
+        self._says_offline = False  # the message is "Connect to a server…": gone once we are
         self._closed = False
         connection.session_changed.connect(self._set_session)
-        connection.changed.connect(self.state_changed)
+        connection.changed.connect(self._on_connection_changed)
         jobs.job_changed.connect(lambda _job: self.state_changed.emit())
         jobs.session_changed.connect(lambda _session: self.state_changed.emit())
         self.form.loaded.connect(self.state_changed)
@@ -141,7 +143,8 @@ class Workspace(QObject):
     def can_save(self) -> bool:
         return self.form.is_loaded()
 
-    def _show(self, text: str, *, error: bool = False) -> None:
+    def _show(self, text: str, *, error: bool = False, offline: bool = False) -> None:
+        self._says_offline = offline
         if (text, error) != (self._message, self._message_is_error):
             self._message, self._message_is_error = text, error
             self.message_changed.emit()
@@ -150,6 +153,11 @@ class Workspace(QObject):
         self._show("")
 
     # ------------------------------------------------------------------ session
+
+    def _on_connection_changed(self) -> None:
+        if self._says_offline and self._connected():
+            self.clear_message()  # it asked for a connection, and there is one now
+        self.state_changed.emit()
 
     def _set_session(self, session: ServerSession | None) -> None:
         if session is self._session:
@@ -237,7 +245,7 @@ class Workspace(QObject):
             self._show(self.tr("Open a workflow first."), error=True)
             return None
         if session is None or not self._connected():
-            self._show(self.tr("Connect to a server to generate."), error=True)
+            self._show(self.tr("Connect to a server to generate."), error=True, offline=True)
             return None
         self.form.clear_errors()
         problems = self.form.validate()
@@ -278,11 +286,12 @@ class Workspace(QObject):
         order = list(reversed(batch.workflows)) if front else list(batch.workflows)
         title = Path(origin.name).stem if origin is not None and origin.name else ""
         accepted = 0
+        writer = self._graph_writer(origin)
         try:
             for job in order:
                 await session.jobs.submit(
                     job.to_prompt(),
-                    ui_workflow=job.ui_workflow,
+                    ui_workflow=self._embedded_graph(job, writer),
                     front=front,
                     title=title,
                     seed_values={key: job.get(*key) for key in batch.next_values},
@@ -300,7 +309,33 @@ class Workspace(QObject):
                 self._advance_seeds(shown, batch.next_values)
             self.state_changed.emit()
         if accepted == total:
-            self.notice.emit(self.tr("Queued %n job(s).", "", total))
+            queued = self.tr("Queued %n job(s).", "", total)
+            self.notice.emit(" ".join((queued, *self._wrap_notes(batch))))
+
+    def _graph_writer(self, origin: Workflow | None) -> GraphWriter | None:
+        info = self.form.object_info()
+        if origin is None or origin.ui_workflow is None or info is None:
+            return None
+        return GraphWriter(origin.ui_workflow, info)
+
+    @staticmethod
+    def _embedded_graph(job: Workflow, writer: GraphWriter | None) -> dict[str, Any] | None:
+        """The editor's graph to embed in the results, holding the values that run (ComfyUI's
+        web UI restores it from a picture); none when it cannot hold them exactly."""
+        if job.ui_workflow is None:
+            return None
+        written = writer.write(job) if writer is not None else None
+        if written is None:
+            log.info("The editor's graph cannot take the form's values; results carry the prompt")
+        return written
+
+    def _wrap_notes(self, batch: SeedBatch) -> list[str]:
+        return [
+            self.tr("The seed reached the end of its range and started again at {value}.").format(
+                value=value
+            )
+            for value in batch.wrapped.values()
+        ][:1]  # one line says it; several seeds going round at once is rare
 
     def _advance_seeds(
         self, shown: Mapping[tuple[str, str], Any], next_values: Mapping[tuple[str, str], int]

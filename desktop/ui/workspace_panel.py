@@ -5,8 +5,9 @@ Open button) and the Generate bar at the bottom. It binds to a :class:`Workspace
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from desktop.ui.fitting import WrappingLabel
 from desktop.ui.form import FormView
 from desktop.ui.form.row import ERROR_STYLE
 from desktop.ui.generate_bar import GenerateBar
@@ -25,9 +26,8 @@ class WorkspacePanel(Retranslatable, QWidget):
         super().__init__(parent)
         self.setObjectName("workspacePanel")
         self.workspace = workspace
-        self.message = QLabel(self)
+        self.message = WrappingLabel(self)
         self.message.setObjectName("workspaceMessage")
-        self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setContentsMargins(8, 6, 8, 0)
@@ -57,6 +57,7 @@ class WorkspacePanel(Retranslatable, QWidget):
         workspace.batch_count_changed.connect(self.generate_bar.set_count)
         workspace.message_changed.connect(self._show_message)
         workspace.form.loaded.connect(self._show_page)
+        workspace.workflow_opened.connect(lambda *_: self.form_view.focus_first_field())
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -3,7 +3,8 @@
 Catches what the server would reject and an artist can fix: node classes it lacks (custom
 nodes to install), files it does not have (checkpoints, LoRAs, input images), choices that no
 longer exist (renamed samplers), out-of-range numbers and links to missing nodes. Each problem
-is one sentence; for choices there is a ``suggestion`` — the closest available option.
+is one sentence; for choices there may be a ``suggestion`` — an available option whose name is
+really alike.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from desktop.workflow.params import (
 # LoadImage values may carry a folder annotation, e.g. "clipspace/x.png [input]".
 _ANNOTATION = re.compile(r"\s\[(input|output|temp)\]$")
 _SEPARATORS = ("_", "-", ".", " ")
+# difflib ratios below which two names are not "alike" (0.6 on the name without extension
+# takes "eulr" -> "euler" and "random_sd15" -> "random-sd15", not "flux1-dev" -> "broken").
+STEM_SIMILARITY = 0.6
+TEXT_SIMILARITY = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +64,19 @@ def _split_name(name: str) -> tuple[str, str]:
     return (stem, ext.lower()) if dot and stem else (base, "")
 
 
-def suggest_choice(value: Any, choices: Sequence[Any]) -> Any:
-    """The available choice an artist most likely meant, or ``None``.
+def _folder(name: str) -> str:
+    path = name.replace("\\", "/")
+    return path.rsplit("/", 1)[0].lower() if "/" in path else ""
 
-    Tried in order: the same file in another folder or letter case; a close match on the name
-    without extension; a close match on the full text; for file names, the file with the same
-    extension whose name is most alike (a missing model still gets a usable replacement).
+
+def suggest_choice(value: Any, choices: Sequence[Any]) -> Any:
+    """The available choice an artist most likely meant, or ``None`` (then the form offers the
+    whole list).
+
+    Tried in order: the same file in another folder or letter case; in the same folder, a name
+    that extends an available one ("dpmpp_2m_karras" -> "dpmpp_2m"), then a close match on the
+    name without extension, then on the full text. Nothing merely because it is the only file
+    of its kind: a suggestion that is not like the name misleads (it may be a file that fails).
     """
     options = [c for c in choices if isinstance(c, str)]
     if not isinstance(value, str) or not options:
@@ -76,6 +88,8 @@ def suggest_choice(value: Any, choices: Sequence[Any]) -> Any:
         option_base = f"{option_stem}.{option_ext}".lower() if option_ext else option_stem.lower()
         if option_base == base:
             return option
+    folder = _folder(value)
+    options = [o for o in options if _folder(o) == folder]
     by_stem: dict[str, str] = {}
     for option in options:
         by_stem.setdefault(_split_name(option)[0].lower(), option)
@@ -86,22 +100,11 @@ def suggest_choice(value: Any, choices: Sequence[Any]) -> Any:
     prefixes = [s for s in prefixes if stem.lower().startswith(s)]
     if prefixes:
         return by_stem[max(prefixes, key=len)]
-    close = difflib.get_close_matches(stem.lower(), list(by_stem), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(stem.lower(), list(by_stem), n=1, cutoff=STEM_SIMILARITY)
     if close:
         return by_stem[close[0]]
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.75)
-    if close:
-        return close[0]
-    if not ext:
-        return None
-    same_ext = [o for o in options if _split_name(o)[1] == ext]
-    if not same_ext:
-        return None
-
-    def likeness(option: str) -> float:
-        return difflib.SequenceMatcher(None, stem.lower(), _split_name(option)[0].lower()).ratio()
-
-    return max(same_ext, key=likeness)
+    close = difflib.get_close_matches(value, options, n=1, cutoff=TEXT_SIMILARITY)
+    return close[0] if close else None
 
 
 def _choice_problem(spec: ParamSpec, value: Any) -> ValueProblem | None:

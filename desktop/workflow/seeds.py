@@ -53,7 +53,13 @@ def _as_int(value: Any, fallback: int) -> int:
 
 
 def next_seed(value: Any, mode: SeedMode, spec: ParamSpec, rng: RandomSource = random) -> int:
-    """The value after one control step, clamped to the input's range."""
+    """The value after one control step, within the input's range.
+
+    INCREMENT at the maximum starts again at the minimum (DECREMENT at the minimum, at the
+    maximum) instead of staying put as ComfyUI's web UI does, which would queue the same
+    picture again and again; :func:`wrapped` tells when that happened. A step that would pass
+    the end stops at it first, so no seed of the range is skipped on the way.
+    """
     lo, hi = seed_bounds(spec)
     if mode is SeedMode.RANDOMIZE:
         return rng.randint(max(lo, -RANDOM_CAP), max(lo, min(hi, RANDOM_CAP)))
@@ -61,10 +67,19 @@ def next_seed(value: Any, mode: SeedMode, spec: ParamSpec, rng: RandomSource = r
     step = _as_int(spec.step, 1) if spec.step else 1
     step = max(step, 1)
     if mode is SeedMode.INCREMENT:
-        current += step
+        current = lo if current == hi else current + step
     elif mode is SeedMode.DECREMENT:
-        current -= step
+        current = hi if current == lo else current - step
     return min(max(current, lo), hi)
+
+
+def wrapped(before: Any, after: int, mode: SeedMode) -> bool:
+    """True when one INCREMENT/DECREMENT step went round the end of the range."""
+    if not isinstance(before, int) or isinstance(before, bool):
+        return False
+    if mode is SeedMode.INCREMENT:
+        return after < before
+    return mode is SeedMode.DECREMENT and after > before
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +88,9 @@ class SeedBatch:
 
     workflows: tuple[Workflow, ...]
     next_values: Mapping[ParamKey, int] = field(default_factory=dict)
+    # Seeds whose INCREMENT/DECREMENT went round the end of the range in this batch (for
+    # the notice), with the value they started again from.
+    wrapped: Mapping[ParamKey, int] = field(default_factory=dict)
 
     def seeds_of(self, key: ParamKey) -> tuple[Any, ...]:
         node_id, input_name = key
@@ -90,8 +108,8 @@ def apply_seed_policy(
 
     Seeds without an entry in ``modes`` use :data:`DEFAULT_SEED_MODE`. With RANDOMIZE the
     draws within one batch are kept distinct (when the range allows), so ×N never queues the
-    same picture twice by chance; INCREMENT/DECREMENT stop at the range's ends and FIXED
-    repeats the value, as in ComfyUI.
+    same picture twice by chance; INCREMENT/DECREMENT go round at the range's ends (reported in
+    :attr:`SeedBatch.wrapped`) and FIXED repeats the value, as in ComfyUI.
     """
     if count < 1:
         raise ValueError("count must be at least 1")
@@ -104,6 +122,7 @@ def apply_seed_policy(
     ]
     current: dict[ParamKey, Any] = {s.key: workflow.get(s.node_id, s.input_name) for s in seeds}
     used: dict[ParamKey, set[Any]] = {key: {value} for key, value in current.items()}
+    went_round: dict[ParamKey, int] = {}
     jobs = []
     for index in range(count):
         job = workflow.copy()
@@ -119,6 +138,8 @@ def apply_seed_policy(
                     if value not in used[spec.key]:
                         break
                     value = next_seed(value, mode, spec, rng)
+            elif wrapped(current[spec.key], value, mode):
+                went_round.setdefault(spec.key, value)
             used[spec.key].add(value)
             current[spec.key] = value
-    return SeedBatch(workflows=tuple(jobs), next_values=dict(current))
+    return SeedBatch(workflows=tuple(jobs), next_values=dict(current), wrapped=went_round)

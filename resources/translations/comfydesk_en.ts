@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>ConnectionBar</name>
+    <message numerus="yes">
+        <source>Jobs of yours still queued or running on {url}: %n. They keep running there; ComfyDesk collects their pictures the next time you connect to it.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message numerus="yes">
         <source>Copy %n picture(s) to this folder:</source>

@@ -155,6 +155,20 @@
         <source>“{text}” is not a server address like http://127.0.0.1:8188.</source>
         <translation>“{text}”不是有效的服务器地址，格式应类似 http://127.0.0.1:8188。</translation>
     </message>
+    <message>
+        <source>Switch server</source>
+        <translation>切换服务器</translation>
+    </message>
+    <message>
+        <source>Connect to {url}?</source>
+        <translation>要连接到 {url} 吗？</translation>
+    </message>
+    <message numerus="yes">
+        <source>Jobs of yours still queued or running on {url}: %n. They keep running there; ComfyDesk collects their pictures the next time you connect to it.</source>
+        <translation>
+            <numerusform>你在 {url} 上仍有 %n 个任务在排队或运行。它们会在那里继续运行；下次连接到该服务器时，ComfyDesk 会取回它们生成的图片。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ConnectionDialog</name>
@@ -636,6 +650,10 @@
     <message>
         <source>“{value}” is not available on this server.</source>
         <translation>“{value}”在此服务器上不可用。</translation>
+    </message>
+    <message>
+        <source>“{value}” is not available on this server — choose one from its list.</source>
+        <translation>此服务器上没有“{value}”——请从列表中选择一个。</translation>
     </message>
     <message>
         <source>The image “{name}” is not on the server — upload it or choose another.</source>
@@ -1279,6 +1297,30 @@
         <translation>任务未能发送。</translation>
     </message>
     <message>
+        <source>The model file is damaged or is not a model file (an incomplete download, or another kind of file renamed). Download it again, or choose another model.</source>
+        <translation>模型文件已损坏，或者根本不是模型文件（可能没有下载完整，或是被改了扩展名的其他文件）。请重新下载，或选择其他模型。</translation>
+    </message>
+    <message>
+        <source>The server ran out of graphics memory. Try a smaller width, height or batch size, close other programs that use the graphics card, or start ComfyUI with --lowvram.</source>
+        <translation>服务器的显存不足。请尝试减小宽度、高度或批次大小，关闭其他占用显卡的程序，或用 --lowvram 参数启动 ComfyUI。</translation>
+    </message>
+    <message>
+        <source>This model is not the kind this node needs (for example a LoRA or an SDXL model where an SD 1.5 checkpoint belongs). Choose a model made for this node and the others in the workflow.</source>
+        <translation>此模型不是该节点所需的类型（例如在需要 SD 1.5 checkpoint 的地方用了 LoRA 或 SDXL 模型）。请选择适用于此节点及工作流中其他节点的模型。</translation>
+    </message>
+    <message>
+        <source>The server does not have the node “{name}”. Install the custom node on the server (ComfyUI-Manager can do it) and restart ComfyUI.</source>
+        <translation>服务器上没有节点“{name}”。请在服务器上安装该自定义节点（可以用 ComfyUI-Manager 安装），然后重启 ComfyUI。</translation>
+    </message>
+    <message>
+        <source>A custom node on the server lacks the Python package “{name}”. Install that custom node&apos;s requirements on the server and restart ComfyUI.</source>
+        <translation>服务器上的某个自定义节点缺少 Python 包“{name}”。请在服务器上安装该自定义节点的依赖，然后重启 ComfyUI。</translation>
+    </message>
+    <message>
+        <source>A file this node reads is not on the server. Choose another file, or copy it to the server&apos;s folder.</source>
+        <translation>服务器上没有此节点要读取的文件。请选择其他文件，或把它复制到服务器的相应文件夹中。</translation>
+    </message>
+    <message>
         <source>{node}: {message}</source>
         <translation>{node}：{message}</translation>
     </message>
@@ -1593,6 +1635,10 @@
     <message>
         <source>Reset to workflow value</source>
         <translation>恢复为工作流中的值</translation>
+    </message>
+    <message>
+        <source>Show the choices</source>
+        <translation>显示可选项</translation>
     </message>
     <message>
         <source>Use “{choice}”</source>
@@ -1934,6 +1980,10 @@
         <translation>
             <numerusform>已将 %n 个任务加入队列。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The seed reached the end of its range and started again at {value}.</source>
+        <translation>种子已到达取值范围的尽头，已从 {value} 重新开始。</translation>
     </message>
     <message numerus="yes">
         <source>Took %n value(s) into the form.</source>

@@ -73,6 +73,16 @@ async def test_bad_set_option_exits_2_without_submitting(demo_server, tmp_path, 
     assert demo_server.server.received_prompts == []
 
 
+async def test_set_with_an_unknown_input_name_lists_the_valid_ones(demo_server, tmp_path, capsys):
+    code = await run_cli(WORKFLOW, "--server", demo_server.url, "--set", "KSampler.stepz=3")
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "KSampler has no input 'stepz'; the ones you can set are: "
+        "cfg, denoise, sampler_name, scheduler, seed, steps."
+    )
+    assert demo_server.server.received_prompts == []
+
+
 async def test_execution_error_exits_3(demo_server, tmp_path, capsys):
     code = await run_cli(
         WORKFLOW, "--server", demo_server.url, "--out", tmp_path,

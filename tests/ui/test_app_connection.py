@@ -7,6 +7,7 @@ import asyncio
 import json
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.app import AppOptions
@@ -166,6 +167,13 @@ async def test_unreachable_server_is_explained_and_offers_the_demo(make_app: App
     bar = app.window.connection_bar
     assert bar.detail.text().startswith(f"ComfyUI is not running at {url} — start it")
     assert bar.demo_button.isVisible()
+    # A window too narrow for the whole sentence: it ends in "…", the tooltip has it all.
+    app.window.resize(900, 600)
+    await wait_until(lambda: QLabel.text(bar.detail).endswith("…"))
+    shown = QLabel.text(bar.detail)
+    assert bar.detail.text().startswith(shown.removesuffix("…"))
+    assert bar.detail.text() in bar.detail.toolTip()
+    assert bar.detail.fontMetrics().horizontalAdvance(shown) <= bar.detail.width()
     await app.connection.disconnect()
     assert app.connection.phase is Phase.IDLE
     assert bar.headline.text() == "Not connected"

@@ -12,6 +12,7 @@ from desktop.demo.config import default_models
 from desktop.jobs.model import JobState
 from desktop.workflow.image_metadata import read_png_text
 from desktop.workflow.seeds import SeedMode
+from desktop.workflow.ui_convert import convert_ui_workflow
 from tests.conftest import shared_path
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_until
 from tests.ui.workspace_support import (
@@ -170,10 +171,19 @@ async def test_comfyui_png_opens_edits_and_runs(
     embedded["3"]["inputs"].update(steps=4, cfg=5.5)
     embedded["6"]["inputs"]["text"] = "a white hare in snow"
     assert inputs_of(body["prompt"]) == inputs_of(embedded)
-    assert body["extra_data"]["extra_pnginfo"]["workflow"] == ui_workflow
     done = await app.finished(job)
     assert done.state is JobState.SUCCEEDED
     assert len(done.saved_paths) == 2
+    # Both chunks of the result say the same: the editor's graph holds the edited values,
+    # so ComfyUI's web UI restores what ran, not the file's old settings.
+    result = read_png_text(done.saved_paths[0].read_bytes())
+    prompt_chunk, graph_chunk = json.loads(result["prompt"]), json.loads(result["workflow"])
+    assert inputs_of(prompt_chunk) == inputs_of(embedded)
+    info = app.workspace.form.object_info()
+    assert info is not None
+    replayed = convert_ui_workflow(graph_chunk, info, choose=lambda options: options[0])
+    assert inputs_of(replayed) == inputs_of(prompt_chunk)
+    assert graph_chunk != ui_workflow
     await app.preview_shows(done.saved_paths[0])
     gallery = await app.gallery()
     await wait_until(lambda: gallery.model.rowCount() >= 2)
@@ -213,6 +223,12 @@ async def test_ui_format_default_runs_with_its_workflow_attached(
     expected = load_json(shared_path("workflows", "ui-expected", "default.api.json"))
     expected["4"]["inputs"]["ckpt_name"] = "v1-5-pruned-emaonly.safetensors"
     assert inputs_of(body["prompt"]) == inputs_of(expected)
-    assert body["extra_data"]["extra_pnginfo"]["workflow"] == load_json(path)
+    graph = body["extra_data"]["extra_pnginfo"]["workflow"]
+    original = load_json(path)
+    loader = next(n for n in graph["nodes"] if n["id"] == 4)
+    assert loader["widgets_values"] == ["v1-5-pruned-emaonly.safetensors"]
+    assert [n for n in graph["nodes"] if n["id"] != 4] == [
+        n for n in original["nodes"] if n["id"] != 4
+    ]
     assert (await app.finished(job)).state is JobState.SUCCEEDED
     await app.app.shutdown()

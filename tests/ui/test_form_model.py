@@ -47,7 +47,8 @@ def test_refreshed_server_lists_keep_the_artists_values(qtbot: QtBot) -> None:
     key = ("4", "ckpt_name")
     model.set_value(("3", "steps"), 33)
     assert model.errors_for(key) == [
-        "“darkSushiMixMix_brighterPruned.safetensors” is not available on this server."
+        "“darkSushiMixMix_brighterPruned.safetensors” is not available on this server — choose "
+        "one from its list."
     ]
 
     with qtbot.waitSignal(model.specs_changed), qtbot.assertNotEmitted(model.loaded):
@@ -114,7 +115,7 @@ def test_randomize_is_the_default_mode_and_advances(qtbot: QtBot) -> None:
     model.set_seed_mode(key, SeedMode.DECREMENT)
     model.set_value(key, 1)
     model.advance_seeds(count=3)
-    assert model.value(key) == 0  # clamped at the input's minimum
+    assert model.value(key) == 2**64 - 2  # 0, then round to the maximum, then one below
 
 
 def test_rejection_clears_when_a_workflow_is_loaded(qtbot: QtBot) -> None:

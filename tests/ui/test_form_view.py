@@ -168,18 +168,28 @@ def test_chinese_titles_and_missing_model_suggestion(qtbot: QtBot) -> None:
 
     row = view.row(("30", "ckpt_name"))
     assert row.is_invalid()
-    assert row.errors() == ["“flux1-dev-fp8.safetensors” is not available on this server."]
-    assert not row.suggestion_button.isHidden()
-    suggestion = model.suggestion_for(("30", "ckpt_name"))
-    assert suggestion in ("broken.safetensors", "random-sd15.safetensors")
-    assert row.suggestion_button.text() == f"Use “{suggestion}”"
+    # No checkpoint on the server is named like it: no arbitrary "closest" one, the list.
+    assert row.errors() == [
+        "“flux1-dev-fp8.safetensors” is not available on this server — choose one from its list."
+    ]
+    assert model.suggestion_for(("30", "ckpt_name")) is None
+    assert row._suggestion_button is None or row.suggestion_button.isHidden()
     assert len(model.validate()) == 1
+    # Instead of a guess, the list: one click shows every checkpoint the server has.
+    assert row.list_button.isVisibleTo(view)
+    assert row.list_button.text() == "Show the choices"
+    qtbot.mouseClick(row.list_button, Qt.MouseButton.LeftButton)
+    combo = view.editor(("30", "ckpt_name")).combo
+    qtbot.waitUntil(combo.view().isVisible)
+    assert combo.view().model().rowCount() == len(model.spec(("30", "ckpt_name")).choices)
+    combo.hidePopup()
 
-    qtbot.mouseClick(row.suggestion_button, Qt.MouseButton.LeftButton)
-    assert model.current_workflow().to_prompt()["30"]["inputs"]["ckpt_name"] == suggestion
+    pick_choice(qtbot, view.editor(("30", "ckpt_name")), "random")
+    assert model.current_workflow().to_prompt()["30"]["inputs"]["ckpt_name"] == (
+        "random-sd15.safetensors"
+    )
     assert not row.is_invalid()
-    assert row.suggestion_button.isHidden()
-    assert view.editor(("30", "ckpt_name")).combo.currentText() == suggestion
+    assert row.list_button.isHidden()
     assert model.validate() == []
 
 

@@ -186,3 +186,42 @@ def test_image_input_takes_dropped_files_and_pasted_pixels(qtbot: QtBot, tmp_pat
     text_only.setText("hello")
     with qtbot.assertNotEmitted(editor.image_pasted):
         assert not editor.accept_mime(text_only)
+
+
+def test_enter_in_a_choice_box_takes_the_first_match(qtbot: QtBot) -> None:
+    names = ("euler", "euler_ancestral", "dpmpp_2m", "dpmpp_2m_sde", "dpmpp_2m_sde_gpu", "lcm")
+    editor = ChoiceEdit(spec(ParamKind.CHOICE, "euler", choices=names))
+    qtbot.addWidget(editor)
+    editor.set_value("euler")
+    editor.show()
+    line = editor.combo.lineEdit()
+    line.setFocus()
+
+    # Enter while the filter popup shows its matches, none highlighted.
+    line.selectAll()
+    qtbot.keyClicks(line, "2M_s")
+    popup = editor.combo.search_completer.popup()
+    assert popup.isVisible()
+    with qtbot.waitSignal(editor.edited) as blocker:
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert blocker.args == ["dpmpp_2m_sde"]
+    assert line.text() == "dpmpp_2m_sde"
+
+    # Enter after the popup was dismissed: still the first match, not the typed text.
+    line.selectAll()
+    qtbot.keyClicks(line, "ancest")
+    if popup.isVisible():
+        qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    assert not popup.isVisible()
+    with qtbot.waitSignal(editor.edited) as blocker:
+        qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert blocker.args == ["euler_ancestral"]
+    assert editor.combo.currentText() == "euler_ancestral"
+
+    # Text that matches nothing changes nothing.
+    line.selectAll()
+    qtbot.keyClicks(line, "zzz")
+    with qtbot.assertNotEmitted(editor.edited):
+        qtbot.keyClick(line, Qt.Key.Key_Return)
+        line.clearFocus()
+    assert editor.combo.currentText() == "euler_ancestral"

@@ -187,20 +187,34 @@ async def test_an_execution_error_shows_node_message_and_traceback(
         failed = await session.jobs.wait(job.id, timeout=WAIT)
         assert failed.state is JobState.FAILED
         await until(lambda: mine(panel)[0].state is JobState.FAILED)
+        # The library's words ("header too large") become what it means and what to do.
+        advice = (
+            "Load Checkpoint: The model file is damaged or is not a model file (an incomplete "
+            "download, or another kind of file renamed). Download it again, or choose another "
+            "model."
+        )
         _title, status = row_texts(panel.model.row(0))
-        assert status == f"Failed — Load Checkpoint: {failed.error.message}"
+        assert status == f"Failed — {advice}"
         width = panel.minimumSizeHint().width()
         select(panel, job.id)
         assert panel.details.isVisible()
         assert panel.minimumSizeHint().width() == width  # the panel does not jump wider
         details = panel.details
-        assert details.error.text() == f"Load Checkpoint: {failed.error.message}"
+        assert details.error.text() == advice
+        assert details.error.wordWrap()
         assert details.error.textFormat() == Qt.TextFormat.PlainText
         assert details.traceback_toggle.isVisible()
         assert not details.traceback.isVisible()
         details.traceback_toggle.click()
         assert details.traceback.isVisible()
-        assert "".join(failed.error.traceback) in details.traceback.toPlainText()
+        technical = details.traceback.toPlainText()
+        assert "Error while deserializing header: header too large" in technical
+        assert "".join(failed.error.traceback) in technical
+        # Never clipped: the details wrap in a narrow panel instead of growing past it.
+        panel.resize(300, 700)
+        await until(lambda: details.width() <= 300)
+        assert details.error.heightForWidth(details.error.width()) <= details.error.height()
+        assert details.traceback.horizontalScrollBar().maximum() == 0
         # Retry queues the same prompt as a new job.
         details.retry.click()
         await until(lambda: len(mine(panel)) == 2)
@@ -330,7 +344,7 @@ def test_showing_a_job_never_makes_the_panel_wider(qtbot) -> None:
         JobState.FAILED,
         3,
         finished_at=2.0,
-        error=JobError(f"Error while deserializing header: {path}", node_title="Load Checkpoint"),
+        error=JobError(f"Something odd happened reading {path}", node_title="Load Checkpoint"),
     )
     panel.details.show_job(job)
     assert panel.details.isVisible()

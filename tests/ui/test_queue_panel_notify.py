@@ -37,7 +37,12 @@ async def test_finished_and_failed_jobs_notify_when_the_window_is_inactive(
         assert failed.state is JobState.FAILED
         assert told[0][0] == "Your image is ready"
         assert told[0][1].startswith("KSampler: 2 images in 0:0")
-        assert told[1] == ("A job failed", f"KSampler — Load Checkpoint: {failed.error.message}")
+        assert told[1] == (
+            "A job failed",
+            "KSampler — Load Checkpoint: The model file is damaged or is not a model file (an "
+            "incomplete download, or another kind of file renamed). Download it again, or "
+            "choose another model.",
+        )
         assert len(told) == 2
 
 

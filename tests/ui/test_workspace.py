@@ -68,6 +68,32 @@ async def test_increment_seeds_across_a_batch_then_show_the_next(
     await app.app.shutdown()
 
 
+async def test_increment_at_the_maximum_goes_round_and_says_so(
+    make_app: AppFactory, qtbot, demo_server
+) -> None:
+    app = await start_app(make_app, qtbot, demo_server)
+    await app.open(TXT2IMG)
+    key = ("3", "seed")
+    top = app.workspace.form.spec(key).max
+    assert top == 2**64 - 1
+    app.type_number(key, top - 1)
+    app.view.editor(key).mode_actions[SeedMode.INCREMENT].trigger()
+    app.set_count(3)
+    notices: list[str] = []
+    app.workspace.notice.connect(notices.append)
+
+    await app.generate(3)
+
+    assert [p["3"]["inputs"]["seed"] for p in app.sent_prompts(3)] == [top - 1, top, 0]
+    assert app.view.editor(key).number.spin.value() == 1
+    await wait_until(lambda: bool(notices))
+    assert notices[-1] == (
+        "Queued 3 jobs. The seed reached the end of its range and started again at 0."
+    )
+    assert app.app.window.status_bar.currentMessage() == notices[-1]
+    await app.app.shutdown()
+
+
 async def test_generate_at_front_keeps_the_batch_in_seed_order(
     make_app: AppFactory, qtbot, demo_server
 ) -> None:
@@ -99,6 +125,11 @@ async def test_generate_while_disconnected_says_so(
     assert app.workspace.message == "Connect to a server to generate."
     assert app.workspace.message_is_error
     assert app.panel.message.isVisibleTo(app.panel)
+    # Reconnected: the request is met, so the message goes.
+    await connect_to(app, demo_server)
+    await wait_until(lambda: app.workspace.message == "")
+    assert not app.panel.message.isVisibleTo(app.panel)
+    await app.generate()
     await app.app.shutdown()
 
 

@@ -28,8 +28,8 @@ def test_missing_checkpoint_is_flagged_with_a_suggestion() -> None:
             input_name="ckpt_name",
             value="darkSushiMixMix_brighterPruned.safetensors",
             message="Load Checkpoint: “darkSushiMixMix_brighterPruned.safetensors” is not "
-            "available on this server; did you mean “broken.safetensors”?",
-            suggestion="broken.safetensors",
+            "available on this server.",
+            suggestion=None,
         ),
     )
     assert not check.ok
@@ -38,11 +38,10 @@ def test_missing_checkpoint_is_flagged_with_a_suggestion() -> None:
 def test_missing_checkpoint_with_chinese_title() -> None:
     check = check_against_server(load_api("flux_dev_chinese_titles.json"), OI)
     assert [(p.key, p.value, p.suggestion) for p in check.invalid_values] == [
-        (("30", "ckpt_name"), "flux1-dev-fp8.safetensors", "broken.safetensors"),
+        (("30", "ckpt_name"), "flux1-dev-fp8.safetensors", None),
     ]
     assert check.messages() == (
-        "Checkpoint加载器(简易): “flux1-dev-fp8.safetensors” is not available on this server; "
-        "did you mean “broken.safetensors”?",
+        "Checkpoint加载器(简易): “flux1-dev-fp8.safetensors” is not available on this server.",
     )
 
 
@@ -123,7 +122,21 @@ def test_empty_server_list_means_nothing_is_available() -> None:
         ("models\\Random-SD15.safetensors", CHECKPOINTS, "random-sd15.safetensors"),
         ("random_sd15.ckpt", CHECKPOINTS, "random-sd15.safetensors"),
         ("random-sd15-pruned.safetensors", CHECKPOINTS, "random-sd15.safetensors"),
-        ("flux1-dev-fp8.safetensors", CHECKPOINTS, "broken.safetensors"),
+        # Unlike names get no suggestion, even when only one file of the kind exists.
+        ("flux1-dev-fp8.safetensors", CHECKPOINTS, None),
+        ("darkSushiMix.safetensors", ("broken.safetensors",), None),
+        # Alike names only from the same folder; the same file name from any folder.
+        ("sdxl/random-sd15-v2.safetensors", CHECKPOINTS, None),
+        (
+            "sd15/random-sd15-v2.safetensors",
+            ("sd15/random-sd15.safetensors",),
+            "sd15/random-sd15.safetensors",
+        ),
+        (
+            "sd15\\Random_SD15.ckpt",
+            ("sd15/other.ckpt", "SD15/random-sd15.safetensors"),
+            "SD15/random-sd15.safetensors",
+        ),
         ("model.gguf", CHECKPOINTS, None),
         ("eulr", ("euler", "heun"), "euler"),
         ("zzz", ("euler", "heun"), None),
@@ -131,5 +144,5 @@ def test_empty_server_list_means_nothing_is_available() -> None:
         ("x", (), None),
     ],
 )
-def test_suggest_choice(value: object, choices: tuple, expected: object) -> None:
+def test_suggest_choice_only_alike_names(value: object, choices: tuple, expected: object) -> None:
     assert suggest_choice(value, choices) == expected

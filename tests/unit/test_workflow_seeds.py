@@ -13,6 +13,7 @@ from desktop.workflow.seeds import (
     apply_seed_policy,
     next_seed,
     seed_bounds,
+    wrapped,
 )
 from tests.unit.workflow_support import load_api, load_expected_ui, recorded_object_info
 
@@ -42,18 +43,22 @@ def test_full_64_bit_range_with_python_ints() -> None:
     top = SEED_MAX
     assert top == 18446744073709551615
     assert next_seed(top - 1, SeedMode.INCREMENT, KSAMPLER_SEED) == top
-    assert next_seed(top, SeedMode.INCREMENT, KSAMPLER_SEED) == top  # clamped, not wrapped
+    assert next_seed(top, SeedMode.INCREMENT, KSAMPLER_SEED) == 0  # round, not stuck at top
+    assert next_seed(0, SeedMode.DECREMENT, KSAMPLER_SEED) == top
     assert next_seed(top, SeedMode.DECREMENT, KSAMPLER_SEED) == top - 1
     assert next_seed(top, SeedMode.FIXED, KSAMPLER_SEED) == top
     assert seed_bounds(KSAMPLER_SEED) == (0, top)
 
 
-def test_increment_decrement_clamp_to_min_and_max() -> None:
+def test_increment_decrement_go_round_at_min_and_max() -> None:
     assert next_seed(15, SeedMode.INCREMENT, SMALL) == 16
-    assert next_seed(20, SeedMode.INCREMENT, SMALL) == 20
+    assert next_seed(20, SeedMode.INCREMENT, SMALL) == 10
+    assert wrapped(20, 10, SeedMode.INCREMENT)
+    assert not wrapped(15, 16, SeedMode.INCREMENT)
     assert next_seed(15, SeedMode.DECREMENT, SMALL) == 14
-    assert next_seed(10, SeedMode.DECREMENT, SMALL) == 10
-    assert next_seed(0, SeedMode.DECREMENT, KSAMPLER_SEED) == 0
+    assert next_seed(10, SeedMode.DECREMENT, SMALL) == 20
+    assert wrapped(10, 20, SeedMode.DECREMENT)
+    assert not wrapped(20, 10, SeedMode.FIXED)
     assert next_seed(99, SeedMode.FIXED, SMALL) == 20  # out-of-range values are clamped
     assert next_seed("junk", SeedMode.INCREMENT, SMALL) == 11  # unreadable -> min, then step
 
@@ -61,7 +66,20 @@ def test_increment_decrement_clamp_to_min_and_max() -> None:
 def test_step_is_respected() -> None:
     spec = ParamSpec("1", "seed", ParamKind.SEED, 0, min=0, max=100, step=5)
     assert next_seed(10, SeedMode.INCREMENT, spec) == 15
-    assert next_seed(3, SeedMode.DECREMENT, spec) == 0
+    assert next_seed(3, SeedMode.DECREMENT, spec) == 0  # stops at the end first
+    assert next_seed(0, SeedMode.DECREMENT, spec) == 100
+    assert next_seed(98, SeedMode.INCREMENT, spec) == 100
+
+
+def test_a_batch_at_the_maximum_goes_round_and_says_so() -> None:
+    wf = Workflow({"1": {"class_type": "KSampler", "inputs": {"seed": 19}}})
+    batch = apply_seed_policy(wf, [SMALL], {SMALL.key: SeedMode.INCREMENT}, 3)
+    assert batch.seeds_of(SMALL.key) == (19, 20, 10)  # three different pictures
+    assert batch.next_values == {SMALL.key: 11}
+    assert batch.wrapped == {SMALL.key: 10}
+    calm = apply_seed_policy(wf, [SMALL], {SMALL.key: SeedMode.DECREMENT}, 3)
+    assert calm.seeds_of(SMALL.key) == (19, 18, 17)
+    assert calm.wrapped == {}
 
 
 def test_randomize_draws_in_min_to_capped_max() -> None:

@@ -315,9 +315,14 @@ class FormModel(QObject):
         return messages
 
     def _choice_problem_text(self, key: Key, problem: ValueProblem) -> str:
-        if self._specs[key].kind is ParamKind.CHOICE:
+        if self._specs[key].kind is ParamKind.CHOICE and problem.suggestion is not None:
             return QCoreApplication.translate(
                 "FormModel", "“{value}” is not available on this server."
+            ).format(value=problem.value)
+        if self._specs[key].kind is ParamKind.CHOICE:
+            return QCoreApplication.translate(
+                "FormModel",
+                "“{value}” is not available on this server — choose one from its list.",
             ).format(value=problem.value)
         return QCoreApplication.translate(
             "FormModel", "The image “{name}” is not on the server — upload it or choose another."
@@ -333,6 +338,15 @@ class FormModel(QObject):
     def suggestion_for(self, key: Key) -> Any | None:
         problem = self._active_problem(key)
         return problem.suggestion if problem is not None else None
+
+    def offers_list(self, key: Key) -> bool:
+        """A choice the server lacks, with no alike name to suggest: the artist picks one."""
+        problem = self._active_problem(key)
+        return (
+            problem is not None
+            and problem.suggestion is None
+            and self._specs[key].kind is ParamKind.CHOICE
+        )
 
     def use_suggestion(self, key: Key) -> None:
         suggestion = self.suggestion_for(key)

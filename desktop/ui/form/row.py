@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QContextMenuEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.fitting import ElidingPushButton, WrappingLabel
 from desktop.ui.form.labels import param_label, param_tooltip
 from desktop.ui.form.widgets.base import ParamEditor
 from desktop.workflow.params import ParamKind
@@ -57,9 +58,22 @@ class ParamFrame(QFrame):
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
 
 
+class RowLabel(QLabel):
+    """A parameter's name beside its field: LABEL_WIDTH wide so the fields of a section line
+    up, narrower (wrapping its words) when the panel is narrow."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(LABEL_WIDTH, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()  # the longest word, for a word-wrapped label
+        return QSize(min(LABEL_WIDTH, hint.width()), hint.height())
+
+
 class ParamRow(QWidget):
     reset_requested = Signal()
     suggestion_requested = Signal()
+    list_requested = Signal()  # "show the choices": no alike name to suggest
 
     def __init__(
         self, editor: ParamEditor, parent: QWidget | None = None, *, show_label: bool = True
@@ -67,7 +81,7 @@ class ParamRow(QWidget):
         super().__init__(parent)
         spec = editor.spec
         self.editor = editor
-        self.label = QLabel(self)
+        self.label = RowLabel(self)
         self.label.setWordWrap(True)
         self.label.setToolTip(param_tooltip(spec))
         self.label.setBuddy(editor.focus_target())
@@ -88,6 +102,7 @@ class ParamRow(QWidget):
         # made on first use (see the properties below), which keeps opening a form quick.
         self._error_label: QLabel | None = None
         self._suggestion_button: QPushButton | None = None
+        self._list_button: QPushButton | None = None
         self._reset_action: QAction | None = None
         self._suggestion: Any = None
         self._grid = QGridLayout(self)
@@ -115,7 +130,6 @@ class ParamRow(QWidget):
             self._below = (2, 0, 2)
             grid.setColumnStretch(0, 1)
             return
-        self.label.setFixedWidth(LABEL_WIDTH)
         grid.addWidget(self.label, 0, 0, Qt.AlignmentFlag.AlignVCenter)
         grid.addWidget(self.frame, 0, 1)
         grid.addWidget(self.reset_button, 0, 2)
@@ -125,8 +139,7 @@ class ParamRow(QWidget):
     @property
     def error_label(self) -> QLabel:
         if self._error_label is None:
-            label = QLabel(self)
-            label.setWordWrap(True)
+            label = WrappingLabel(self)  # long file names wrap too
             palette = label.palette()
             palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOR)
             label.setPalette(palette)
@@ -140,7 +153,7 @@ class ParamRow(QWidget):
     @property
     def suggestion_button(self) -> QPushButton:
         if self._suggestion_button is None:
-            button = QPushButton(self)
+            button = ElidingPushButton(self)  # it names a file: may be long, elides to fit
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             button.clicked.connect(self.suggestion_requested)
             button.hide()
@@ -149,6 +162,19 @@ class ParamRow(QWidget):
             QWidget.setTabOrder(self.reset_button, button)  # where it was when made up front
             self._suggestion_button = button
         return self._suggestion_button
+
+    @property
+    def list_button(self) -> QPushButton:
+        if self._list_button is None:
+            button = QPushButton(self)
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(self.list_requested)
+            button.hide()
+            row, column, span = self._below  # where a suggestion would be; never both
+            self._grid.addWidget(button, row + 1, column, 1, span, Qt.AlignmentFlag.AlignLeft)
+            self._list_button = button
+            self.retranslate()
+        return self._list_button
 
     @property
     def reset_action(self) -> QAction:
@@ -162,6 +188,8 @@ class ParamRow(QWidget):
         self.reset_button.setToolTip(self.tr("Reset to workflow value"))
         if self._reset_action is not None:
             self._reset_action.setText(self.tr("Reset to workflow value"))
+        if self._list_button is not None:
+            self._list_button.setText(self.tr("Show the choices"))
         self._show_suggestion()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -191,6 +219,10 @@ class ParamRow(QWidget):
 
     def is_invalid(self) -> bool:
         return bool(self.frame.property("invalid"))
+
+    def set_list_offer(self, offer: bool) -> None:
+        if offer or self._list_button is not None:
+            self.list_button.setVisible(offer)
 
     def set_suggestion(self, suggestion: Any) -> None:
         self._suggestion = suggestion

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+
+from desktop.ui.fitting import ElidingToolButton
 
 
 class Fold(QWidget):
@@ -12,7 +14,7 @@ class Fold(QWidget):
 
     def __init__(self, title: str, *, expanded: bool, bold: bool, parent: QWidget | None = None):
         super().__init__(parent)
-        self.header = QToolButton(self)
+        self.header = ElidingToolButton(self)  # a long node title elides, with a tooltip
         self.header.setText(title)
         self.header.setCheckable(True)
         self.header.setAutoRaise(True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QImage, QShowEvent
+from PySide6.QtGui import QHideEvent, QImage, QShowEvent, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -29,14 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.fitting import WrappingLabel
 from desktop.ui.form.factory import create_editor
 from desktop.ui.form.labels import display_title
 from desktop.ui.form.model import FormModel
 from desktop.ui.form.row import ERROR_STYLE, ParamRow
 from desktop.ui.form.section import FormSection
 from desktop.ui.form.uploads import ImageFetcher, UploadController, Uploader
+from desktop.ui.form.widgets.choice_box import ChoiceEdit
 from desktop.ui.form.widgets.image_input import ImageInput
 from desktop.ui.form.widgets.seed_edit import SeedEdit
+from desktop.ui.form.widgets.text_edit import PromptEdit
 from desktop.workflow.layout import Role, Section
 from desktop.workflow.params import ParamKind, ParamSpec
 
@@ -103,8 +106,7 @@ class FormView(QScrollArea):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
         header = QHBoxLayout()
-        self.notice = QLabel(page)
-        self.notice.setWordWrap(True)
+        self.notice = WrappingLabel(page)
         self.reset_all_button = QToolButton(page)
         self.reset_all_button.clicked.connect(self.model.reset_all)
         self.save_as_button = QToolButton(page)
@@ -113,13 +115,11 @@ class FormView(QScrollArea):
         header.addWidget(self.reset_all_button)
         header.addWidget(self.save_as_button)
         layout.addLayout(header)
-        self.banner = QLabel(page)
-        self.banner.setWordWrap(True)
+        self.banner = WrappingLabel(page)
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
         layout.addWidget(self.banner)
-        self.general_errors = QLabel(page)
-        self.general_errors.setWordWrap(True)
+        self.general_errors = WrappingLabel(page)
         self.general_errors.setStyleSheet(ERROR_STYLE)
         self.general_errors.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.general_errors.hide()
@@ -292,6 +292,8 @@ class FormView(QScrollArea):
         editor.edited.connect(lambda value, k=key: self.model.set_value(k, value))
         row.reset_requested.connect(lambda k=key: self.model.reset(k))
         row.suggestion_requested.connect(lambda k=key: self.model.use_suggestion(k))
+        if isinstance(editor, ChoiceEdit):
+            row.list_requested.connect(lambda e=editor: e.show_choices())
         if isinstance(editor, SeedEdit):
             editor.set_mode(self.model.seed_mode(key))
             editor.mode_chosen.connect(lambda mode, k=key: self.model.set_seed_mode(k, mode))
@@ -315,6 +317,7 @@ class FormView(QScrollArea):
         row.set_modified(self.model.is_modified(key))
         row.set_errors(self.model.errors_for(key))
         row.set_suggestion(self.model.suggestion_for(key))
+        row.set_list_offer(self.model.offers_list(key))
 
     def _on_value_changed(self, key: Key) -> None:
         row = self._rows.get(key)  # a row not built yet reads the value when it is
@@ -401,6 +404,32 @@ class FormView(QScrollArea):
             return False
         self.notice.setText(self.tr("Saved {file}").format(file=path.name))
         return True
+
+    def focus_first_field(self) -> None:
+        """Put the keyboard focus in the first prompt (prompts come first), so typing after
+        opening a workflow writes the prompt and never lands in whatever had focus before
+        (the server address). Without a prompt the form itself takes the focus."""
+        self._build_first_row()
+        first = next(iter(self._rows.values()), None)
+        if first is not None and isinstance(first.editor, PromptEdit):
+            text = first.editor.text
+            text.moveCursor(QTextCursor.MoveOperation.End)  # typing adds to the prompt
+            text.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _build_first_row(self) -> None:
+        if self._builder is None or self._building or self._rows:
+            return
+        self._building = True
+        try:
+            exhausted = next((False for _ in self._builder if self._rows), True)
+        finally:
+            self._building = False
+        if exhausted:
+            self._build_done()
+        elif self.isVisible():
+            self._show_now()
 
     def row(self, key: Key) -> ParamRow:
         return self.rows[key]

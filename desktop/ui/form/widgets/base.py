@@ -4,11 +4,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from desktop.workflow.params import ParamSpec
+
+
+class FocusedWheel:
+    """For spin and combo boxes: the mouse wheel changes the value only once the box has the
+    focus (clicked or tabbed into). Otherwise the wheel event stays unaccepted and Qt hands it
+    to the parents, so the form scrolls instead of a value under the pointer changing.
+    (A wheelEvent override, not an event filter: a filter would run for every event.)"""
+
+    def init_focused_wheel(self) -> None:
+        # The default WheelFocus would give the box the focus on the first notch.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # type: ignore[attr-defined]
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if not self.hasFocus():  # type: ignore[attr-defined]
+            event.ignore()
+            return
+        super().wheelEvent(event)  # type: ignore[misc]
+
+
+# What an editor asks for at most; rows give it all the width the panel has beyond that. A
+# modest request keeps the labels of a narrow form at full width and the fields lined up.
+EDITOR_HINT_WIDTH = 130
 
 
 class ParamEditor(QWidget):
@@ -41,6 +64,10 @@ class ParamEditor(QWidget):
             self._show(value)
         finally:
             self._updating = False
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), EDITOR_HINT_WIDTH), hint.height())
 
     def focus_target(self) -> QWidget:
         return self

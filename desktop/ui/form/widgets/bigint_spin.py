@@ -9,10 +9,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QWidget
 
+from desktop.ui.form.widgets.base import FocusedWheel
+
 UINT64_MAX = 2**64 - 1
 
 
-class BigIntSpinBox(QAbstractSpinBox):
+class BigIntSpinBox(FocusedWheel, QAbstractSpinBox):
     """Integer editor with arbitrary-size bounds; emits ``valueChanged`` only for real changes."""
 
     valueChanged = Signal(object)  # Python int; a Qt int signal would truncate to 32 bits
@@ -23,6 +25,7 @@ class BigIntSpinBox(QAbstractSpinBox):
         self._max = UINT64_MAX
         self._step = 1
         self._value = 0
+        self.init_focused_wheel()
         self.setKeyboardTracking(False)
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         self.lineEdit().setText("0")

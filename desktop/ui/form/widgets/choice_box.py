@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QListView, QWidget
 
-from desktop.ui.form.widgets.base import ParamEditor
+from desktop.ui.form.widgets.base import FocusedWheel, ParamEditor
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,25 +45,48 @@ class _SearchLine(QLineEdit):
         super().inputMethodEvent(event)
 
 
-class SearchableComboBox(QComboBox):
+class _FirstMatchOnEnter(QObject):
+    """Return in the filter popup with no row chosen takes the first match; the completer
+    alone would close the popup and leave the typed text in the box."""
+
+    def __init__(self, completer: QCompleter) -> None:
+        super().__init__(completer)
+        self._completer = completer
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        enter = (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        )
+        if enter:
+            popup, matches = self._completer.popup(), self._completer.completionModel()
+            if not popup.currentIndex().isValid() and matches.rowCount() > 0:
+                popup.setCurrentIndex(matches.index(0, 0))
+        return False
+
+
+class SearchableComboBox(FocusedWheel, QComboBox):
     """Editable combo over a string list; ``picked`` fires with the chosen entry's text."""
 
     picked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.init_focused_wheel()
         line = _SearchLine(self._install_completer, self)
         line.setPalette(self.palette())  # as setEditable(True) does
         self.setLineEdit(line)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         # The default policy measures every entry's width: slow for 10,000 file names.
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(12)
+        self.setMinimumContentsLength(8)  # fits a 320 px panel beside its label
         self._list = QStringListModel(self)
         self.setModel(self._list)
         self._completer: QCompleter | None = None
         self._view_ready = False
         self.activated.connect(self._on_activated)
+        self.lineEdit().returnPressed.connect(self._take_first_match)
         self.lineEdit().editingFinished.connect(self._on_editing_finished)
         self._entries: list[str] = []
         self._index: dict[str, int] = {}
@@ -86,6 +109,8 @@ class SearchableComboBox(QComboBox):
         popup = completer.popup()
         if isinstance(popup, QListView):
             popup.setUniformItemSizes(True)
+        # Runs before the completer's own filter (the last installed runs first).
+        popup.installEventFilter(_FirstMatchOnEnter(completer))
         self._completer = completer
         self.setCompleter(completer)
         completer.activated[str].connect(self._on_text_chosen)
@@ -134,6 +159,14 @@ class SearchableComboBox(QComboBox):
             return text
         return self._folded.get(text.casefold())
 
+    def first_match(self, text: str) -> str | None:
+        """The exact entry, else the first one containing ``text`` (as the filter shows)."""
+        found = self.match(text)
+        if found is not None or not text:
+            return found
+        folded = text.casefold()
+        return next((entry for entry in self._entries if folded in entry.casefold()), None)
+
     def _on_activated(self, row: int) -> None:
         if 0 <= row < len(self._entries):
             self.picked.emit(self._entries[row])
@@ -146,6 +179,14 @@ class SearchableComboBox(QComboBox):
         """True while the filter popup is open: Return then belongs to the popup's choice,
         which arrives right after the line edit's ``editingFinished``."""
         return self._completer is not None and self._completer.popup().isVisible()
+
+    def _take_first_match(self) -> None:
+        if self.completing():
+            return
+        found = self.first_match(self.lineEdit().text())
+        if found is not None:
+            self.show_text(found)
+            self.picked.emit(found)
 
     def _on_editing_finished(self) -> None:
         if self.completing():
@@ -174,6 +215,11 @@ class ChoiceEdit(ParamEditor):
 
     def focus_target(self) -> QWidget:
         return self.combo
+
+    def show_choices(self) -> None:
+        """Open the list of every choice (the value shown is not one of them)."""
+        self.combo.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.combo.showPopup()
 
     def _apply_spec(self, spec: ParamSpec) -> None:
         choices = spec.choices or ()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QWidget
 
-from desktop.ui.form.widgets.base import ParamEditor
+from desktop.ui.form.widgets.base import FocusedWheel, ParamEditor
 from desktop.ui.form.widgets.bigint_spin import UINT64_MAX, BigIntSpinBox
 
 if TYPE_CHECKING:
@@ -79,10 +79,16 @@ class IntEdit(ParamEditor):
         self.spin.show_raw(int(number))
 
 
+class FloatSpinBox(FocusedWheel, QDoubleSpinBox):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.init_focused_wheel()
+
+
 class FloatEdit(ParamEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.spin = QDoubleSpinBox(self)
+        self.spin = FloatSpinBox(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.spin)

@@ -49,10 +49,9 @@ class SeedEdit(Retranslatable, ParamEditor):
         super().__init__(spec, parent)
         self.number = IntEdit(spec, self)
         self.number.edited.connect(self._emit)
-        # Random seeds go up to 2**50 (16 digits), like ComfyUI's; keep them readable in a
-        # narrow dock rather than letting the mode button squeeze them.
-        digits = self.fontMetrics().horizontalAdvance("0" * 16)
-        self.number.setMinimumWidth(digits + 36)
+        # Random seeds run to 16 digits; the field gets all the room the panel has (the
+        # buttons stay small), but it may shrink so the form fits a narrow panel.
+        self.number.setMinimumWidth(self.fontMetrics().horizontalAdvance("0" * 6) + 24)
         self.mode_button = QToolButton(self)
         self.mode_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.mode_button)
