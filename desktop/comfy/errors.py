@@ -15,13 +15,36 @@ class ComfyError(Exception):
 class ServerUnreachable(ComfyError):
     """Nothing answered at the address (refused, DNS failure, timeout, TLS failure)."""
 
-    def __init__(self, url: str, reason: str = "") -> None:
+    def __init__(self, url: str, reason: str = "", *, dropped: bool = False) -> None:
         self.url = url
         self.reason = reason
+        # The server answered but the connection broke mid-answer (a proxy cutting bodies):
+        # retrying callers count these rather than wait for a reconnect.
+        self.dropped = dropped
         detail = f" ({reason})" if reason else ""
         super().__init__(
             f"ComfyUI is not reachable at {url}{detail}. Start it, check the address, "
             "or try the demo server."
+        )
+
+
+class ServerTooSlow(ServerUnreachable):
+    """The server took longer than the timeout to answer, or stopped sending mid-answer. It
+    may be reachable but stuck; callers that retry count these tries (they do not wait for a
+    reconnect, which may never come)."""
+
+    def __init__(self, url: str, reason: str = "no answer in time") -> None:
+        super().__init__(url, reason)
+
+
+class DownloadTooLarge(ComfyError):
+    """A download passed the size cap (``max_download`` of the client)."""
+
+    def __init__(self, url: str, limit: int) -> None:
+        self.url = url
+        self.limit = limit
+        super().__init__(
+            f"The file at {url} is larger than the download limit of {limit // 2**20} MB."
         )
 
 

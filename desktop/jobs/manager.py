@@ -35,7 +35,7 @@ from desktop.comfy.messages import (
     Status,
 )
 from desktop.comfy.types import QueueSnapshot
-from desktop.jobs.collect import Collector
+from desktop.jobs.collect import Collector, CollectPolicy
 from desktop.jobs.journal import Journal
 from desktop.jobs.model import (
     REMOVED_BY_OTHERS,
@@ -84,6 +84,7 @@ class JobManager:
         result_sink: ResultSink | None = None,
         silence_timeout: float = 15.0,
         queue_interval: float = 1.0,
+        collect_policy: CollectPolicy | None = None,
     ) -> None:
         self._client = client
         self.server_url = server_url or str(getattr(client, "base_url", ""))
@@ -101,7 +102,7 @@ class JobManager:
         self._change_cbs: list[Callable[[JobSnapshot], None]] = []
         self._preview_cbs: list[Callable[[str, PreviewImage], None]] = []
         self._waiters: dict[str, list[asyncio.Future[JobSnapshot]]] = {}
-        self._collector = Collector(client, self)
+        self._collector = Collector(client, self, collect_policy or CollectPolicy())
         self._sync = QueueSync(client, self, silence=silence_timeout, interval=queue_interval)
 
     # ------------------------------------------------------------------ lifecycle
