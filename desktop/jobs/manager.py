@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import paths
-from desktop.comfy.errors import ComfyError, PromptRejected
+from desktop.comfy.errors import AuthenticationRequired, ComfyError, PromptRejected
 from desktop.comfy.messages import (
     Connected,
     Disconnected,
@@ -34,9 +34,10 @@ from desktop.comfy.messages import (
     ProgressState,
     Status,
 )
-from desktop.comfy.types import QueueSnapshot
+from desktop.comfy.types import QueueSnapshot, SubmitResult
 from desktop.jobs.collect import Collector, CollectPolicy
 from desktop.jobs.journal import Journal
+from desktop.jobs.lost_answer import look_for
 from desktop.jobs.model import (
     REMOVED_BY_OTHERS,
     JobError,
@@ -354,10 +355,53 @@ class JobManager:
             rejection = err
             self.mutate(tracker, lambda: tracker.rejected(rejection))
             raise
-        except (ComfyError, asyncio.CancelledError) as err:
-            message = str(err) or "The job was not sent."
-            self.mutate(tracker, lambda: tracker.finish(JobState.FAILED, JobError(message)))
+        except AuthenticationRequired as err:  # refused before it reached ComfyUI
+            self._not_sent(tracker, err)
             raise
+        except ComfyError as err:
+            # The answer may be lost while the server kept the job: we chose its prompt_id,
+            # so look for it instead of leaving it to run uncollected.
+            if await self._recover_lost_submit(tracker, err):
+                return tracker.snapshot
+            raise
+        except asyncio.CancelledError as err:
+            self._not_sent(tracker, err)
+            raise
+        return await self._accepted(tracker, result)
+
+    def _not_sent(self, tracker: JobTracker, err: BaseException) -> None:
+        message = str(err) or "The job was not sent."
+        self.mutate(tracker, lambda: tracker.finish(JobState.FAILED, JobError(message)))
+
+    async def _recover_lost_submit(self, tracker: JobTracker, err: ComfyError) -> bool:
+        """After POST /prompt failed without a verdict: True when the server has the job after
+        all (it is then tracked, or collected if it already ran). False when it surely does
+        not (the job is FAILED) or cannot be asked now (the job stays QUEUED so the next
+        reconcile finds it, collects it or calls it lost; cancelling it works as usual)."""
+        try:
+            async with self._sync.lock:
+                found = await look_for(self._client, tracker.id)
+        except ComfyError as lookup_err:
+            log.warning(
+                "POST /prompt of %s failed (%s); the server cannot be asked: %s",
+                tracker.id, err, lookup_err,
+            )  # fmt: skip
+            note = "The server's answer was lost; the job is looked for again on reconnect."
+            self.mutate(tracker, lambda: tracker.add_warning(note))
+            self.mutate(tracker, lambda: tracker.accepted(0.0))
+            return False
+        if found is None:
+            self._not_sent(tracker, err)
+            return False
+        log.warning("The answer to POST /prompt of %s was lost (%s); found it", tracker.id, err)
+        await self._accepted(tracker, SubmitResult(tracker.id, found.number))
+        if found.item is not None:
+            self._collector.start(tracker.id, found.item)
+        return True
+
+    async def _accepted(self, tracker: JobTracker, result: SubmitResult) -> JobSnapshot:
+        job_id = tracker.id
+        prompt = tracker.snapshot.prompt
         notes = [
             f"{node_title(prompt, n.node_id) or n.node_id} › {e.input_name or n.class_type}: "
             f"{e.message}"
