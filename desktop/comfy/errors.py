@@ -3,6 +3,7 @@ the technical detail stays on the attributes and in the log."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -154,8 +155,16 @@ class ServerError(ComfyError):
             text = f"The server failed while handling the request ({status})."
         else:
             text = f"The server refused the request ({status})."
-        snippet = body.strip().splitlines()[0][:200] if body.strip() else ""
-        super().__init__(f"{text} {snippet}".strip())
+        super().__init__(f"{text} {_first_line(body)}".strip())
+
+
+def _first_line(body: str) -> str:
+    """A plain-text body's first line; an HTML page (nginx, a proxy) gives its title."""
+    text = body.strip()
+    if text[:1] == "<":
+        title = re.search(r"<title>([^<]{1,200})</title>", text, re.IGNORECASE)
+        return title.group(1).strip() if title else ""
+    return text.splitlines()[0][:200] if text else ""
 
 
 class ProtocolError(ComfyError):
