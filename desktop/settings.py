@@ -237,7 +237,7 @@ class SettingsStore:
 
     def save(self, settings: Settings) -> None:
         payload = json.dumps(settings.to_json(), indent=2, ensure_ascii=False) + "\n"
-        atomic.atomic_write(self.path, payload)
+        atomic.atomic_write(self.path, payload, make_parents=True)
 
     @staticmethod
     def _with_client_id(settings: Settings) -> Settings:

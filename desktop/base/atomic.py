@@ -70,11 +70,12 @@ def discard(path: Path | None) -> None:
 
 
 @contextlib.contextmanager
-def replacing(path: Path, *, sync: bool = True) -> Iterator[BinaryIO]:
+def replacing(path: Path, *, sync: bool = True, make_parents: bool = False) -> Iterator[BinaryIO]:
     """Write the new content of ``path`` into the yielded binary file; when the block ends
     without an error it replaces ``path`` in one step, else ``path`` is left untouched."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if make_parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = open_temp(path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -90,9 +91,11 @@ def replacing(path: Path, *, sync: bool = True) -> Iterator[BinaryIO]:
         fsync_dir(path.parent)
 
 
-def atomic_write(path: Path, data: bytes | str, *, sync: bool = True) -> Path:
+def atomic_write(
+    path: Path, data: bytes | str, *, sync: bool = True, make_parents: bool = False
+) -> Path:
     """Create or replace ``path`` with ``data`` (str is written as UTF-8) in one step."""
-    with replacing(path, sync=sync) as fh:
+    with replacing(path, sync=sync, make_parents=make_parents) as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
     return Path(path)
 

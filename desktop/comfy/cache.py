@@ -49,7 +49,9 @@ def _write(path: Path, base_url: str, version: str, blobs: list[tuple[str, bytes
         "version": version,
         "classes": [[name, len(blob)] for name, blob in blobs],
     }
-    with atomic.replacing(path, sync=False) as f:  # a cache: losing it on power loss is fine
+    with atomic.replacing(
+        path, sync=False, make_parents=True
+    ) as f:  # a cache: losing it on power loss is fine
         f.write(_MAGIC)
         f.write(json.dumps(index, separators=(",", ":")).encode("utf-8") + b"\n")
         for _, blob in blobs:

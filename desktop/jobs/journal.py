@@ -113,7 +113,8 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 def _write(path: Path, records: list[dict[str, Any]]) -> None:
     # Unique temp names: a write abandoned by a cancelled task may still be running.
-    atomic.atomic_write(path, json.dumps({"version": VERSION, "jobs": records}, ensure_ascii=False))
+    text = json.dumps({"version": VERSION, "jobs": records}, ensure_ascii=False)
+    atomic.atomic_write(path, text, make_parents=True)
 
 
 class Journal:

@@ -96,7 +96,7 @@ def write_new_file(root: Path, directory: Path, name: str, data: bytes, *, sync:
 
 def replace_file(path: Path, data: bytes) -> None:
     """Atomically create or replace ``path`` (for caches such as thumbnails)."""
-    atomic.atomic_write(path, data, sync=False)
+    atomic.atomic_write(path, data, sync=False, make_parents=True)
 
 
 def is_temp_file(path: Path) -> bool:

@@ -54,7 +54,7 @@ def test_long_executable_name_keeps_the_bin_ending() -> None:
 
 def test_atomic_write_replaces_and_respects_the_umask(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "settings.json"
-    atomic.atomic_write(path, "one")
+    atomic.atomic_write(path, "one", make_parents=True)
     atomic.atomic_write(path, b"two")
     assert path.read_bytes() == b"two"
     if os.name == "posix":
@@ -64,9 +64,15 @@ def test_atomic_write_replaces_and_respects_the_umask(tmp_path: Path) -> None:
     assert sorted(p.name for p in path.parent.iterdir()) == ["settings.json"]
 
 
+def test_a_missing_folder_is_an_error_unless_asked_for(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        atomic.atomic_write(tmp_path / "missing" / "x.json", "{}")
+    assert not (tmp_path / "missing").exists()
+
+
 def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
     path = tmp_path / "w" / "journal.json"
-    atomic.atomic_write(path, "old")
+    atomic.atomic_write(path, "old", make_parents=True)
 
     def write_half() -> None:
         with atomic.replacing(path) as fh:

@@ -80,7 +80,7 @@ def remember(fingerprint: str, remembered: Remembered, path: Path | None = None)
         by_age = sorted(workflows, key=lambda f: _saved_at(workflows[f]))
         for old in by_age[: len(workflows) - MAX_WORKFLOWS]:
             del workflows[old]
-    atomic.atomic_write(path, json.dumps({"version": 1, "workflows": workflows}))
+    atomic.atomic_write(path, json.dumps({"version": 1, "workflows": workflows}), make_parents=True)
 
 
 def _saved_at(entry: Any) -> float:
