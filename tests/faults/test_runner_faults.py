@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -15,6 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from desktop.cli import main as cli_main
+from desktop.cli.run import (
+    EXIT_BAD_ANSWER,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SERVER,
+    EXIT_USAGE,
+)
 from tests.faults.conftest import SECRET, Faulty
 from tests.protocol.jobs_support import WORKFLOW
 
@@ -183,3 +193,15 @@ async def test_an_unreachable_server_gives_up_within_the_offline_limit(tmp_path)
     result = await run_runner("http://127.0.0.1:9", tmp_path)
     assert result.code == 4
     assert "not reachable" in result.err
+
+
+def test_exit_codes_are_documented_in_help_and_readme(capsys):
+    with pytest.raises(SystemExit):
+        cli_main(["run", "--help"])
+    shown = capsys.readouterr().out
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = {int(m) for m in re.findall(r"^\| (\d+) \|", readme, re.MULTILINE)}
+    codes = {EXIT_OK, EXIT_USAGE, EXIT_FAILED, EXIT_SERVER, EXIT_BAD_ANSWER, EXIT_INTERRUPTED}
+    assert documented == codes
+    for code in codes:
+        assert re.search(rf"^  {code} +\S", shown, re.MULTILINE), code
