@@ -172,6 +172,15 @@ class HttpTransport:
         url = self.url("ws").with_scheme(scheme)
         return url.with_query({**self.query, "clientId": client_id})
 
+    def scrub(self, body: bytes) -> bytes:
+        """``body`` without our credentials: a server or proxy may echo the request's headers
+        into an error page, and error pages end up in messages."""
+        for value in (*self.headers.values(), *self.query.values()):
+            for form in {value, value.partition(" ")[2]}:  # "Bearer x" and the bare "x"
+                if len(form) >= 4:
+                    body = body.replace(form.encode("utf-8", errors="ignore"), b"***")
+        return body
+
     @staticmethod
     def redact(url: URL) -> str:
         return str(url.with_query(None).with_user(None))
@@ -271,6 +280,8 @@ class HttpTransport:
             raise AuthenticationRequired(shown, status)
         if status in _AUTH_STATUSES:
             raise AuthenticationRequired(shown, status)
+        if status >= 400:
+            body = self.scrub(body)  # error bodies end up in messages
         return Reply(status, content_type, body, shown)
 
     async def get_json(self, url: URL, *, params: Mapping[str, str] | None = None) -> Any:
@@ -312,7 +323,8 @@ class HttpTransport:
                 with contextlib.suppress(aiohttp.ClientError, OSError, TimeoutError):
                     async with asyncio.timeout(self.idle_timeout):
                         snippet = await resp.content.read(_BODY_SNIPPET)
-                raise ServerError(status, shown, snippet.decode("utf-8", errors="replace"))
+                text = self.scrub(snippet).decode("utf-8", errors="replace")
+                raise ServerError(status, shown, text)
             if "html" in (resp.content_type or ""):
                 raise AuthenticationRequired(shown, status)  # a login page, not a file
             if resp.content_length is not None and resp.content_length > self.max_download:

@@ -114,6 +114,8 @@ async def test_a_submit_the_server_never_got_fails_plainly(faulty: Faulty, tmp_p
     [
         ("/history", "html_500", "(500)"),
         ("/history", "truncated", "Unexpected answer"),
+        ("/history", "echo_headers", "(500)"),
+        ("/view", "echo_headers", "(500)"),
         ("/view", "login", "asks for a login"),
         ("/view", "redirect", "asks for a login"),
         ("/view", "slow_body", "the download stalled"),
@@ -129,6 +131,7 @@ async def test_a_result_that_keeps_failing_ends_the_job_in_bounded_time(
     assert done.state is JobState.FAILED
     assert done.error is not None
     assert message in done.error.message
+    assert SECRET not in done.error.message + "".join(done.warnings)
     assert files_in(tmp_path / "out") == []
     no_secret_logged(caplog)
 
