@@ -15,7 +15,7 @@ import re
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -360,7 +360,7 @@ async def _run(args: argparse.Namespace, session: ServerSession) -> int:
     started: list[str] = []
     printer = ProgressPrinter(sys.stdout, started, len(batch.workflows))
     session.jobs.on_change(printer)
-    offline = OfflineWatch(args.offline_limit)
+    offline = OfflineWatch(args.offline_limit, session.client.system_stats)
     session.on_status(print_status)
     session.on_status(offline.update)
     await session.start()
@@ -402,22 +402,20 @@ async def _run(args: argparse.Namespace, session: ServerSession) -> int:
 
 
 class OfflineWatch:
-    """Ends the wait with ServerUnreachable once the server has been away ``limit`` seconds
-    (the stream keeps reconnecting meanwhile; a blip costs nothing)."""
+    """Ends the wait with ServerUnreachable once the event stream has been down ``limit``
+    seconds and the server does not answer a REST call either (behind a proxy that refuses
+    WebSockets, jobs are followed by polling and may take as long as they take)."""
 
-    def __init__(self, limit: float) -> None:
+    def __init__(self, limit: float, probe: Callable[[], Awaitable[object]]) -> None:
         self._limit = limit
+        self._probe = probe
         self._away_since: float | None = None
-        self._reason = ""
         self._changed = asyncio.Event()
-        self._url = ""
 
     def update(self, status: SessionStatus) -> None:
-        self._url = status.url
         if status.state in (ConnState.DISCONNECTED, ConnState.AUTH_REQUIRED):
             if self._away_since is None:
                 self._away_since = time.monotonic()
-            self._reason = status.reason
         elif status.state is ConnState.CONNECTED:
             self._away_since = None
         self._changed.set()
@@ -438,9 +436,8 @@ class OfflineWatch:
                 if waiting in done:
                     return waiting.result()
                 if not done and self._away_since is not None:
-                    raise ServerUnreachable(
-                        self._url, f"away for {self._limit:g} s: {self._reason}".rstrip(": ")
-                    )
+                    await self._probe()  # raises when the server is away for good
+                    self._away_since = time.monotonic()  # it answers: look again later
         finally:
             waiting.cancel()
 

@@ -116,10 +116,12 @@ def map_client_error(err: BaseException, url: str) -> ComfyError:
         return ServerUnreachable(url, "the server's TLS certificate was not accepted")
     if isinstance(err, aiohttp.ClientConnectorError):
         return ServerUnreachable(url, str(err.os_error.strerror or err.os_error))
-    if isinstance(err, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+    if isinstance(err, aiohttp.ClientPayloadError):  # cut in the middle of the body
         return ServerUnreachable(
             url, "the connection dropped before the answer was complete", dropped=True
         )
+    if isinstance(err, aiohttp.ServerDisconnectedError):  # closed before answering
+        return ServerUnreachable(url, "the connection dropped before the answer was complete")
     if isinstance(err, aiohttp.ClientError | OSError):
         return ServerUnreachable(url, type(err).__name__)
     return ProtocolError(str(err), url)

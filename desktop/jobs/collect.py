@@ -80,9 +80,11 @@ class Collector:
         self._running[job_id] = task
         task.add_done_callback(lambda t: self._running.pop(job_id, None))
 
-    def note_failure(self, job_id: str, err: ComfyError) -> bool:
-        """Count one failed try at a finished job's results; True when it is given up (the
-        job is then FAILED with ``err`` in its message)."""
+    def note_failure(
+        self, job_id: str, err: ComfyError, what: str = "The result could not be fetched"
+    ) -> bool:
+        """Count one failed try at the job (its results, or news of it); True when it is
+        given up (the job is then FAILED with ``what`` and ``err`` in its message)."""
         tracker = self._manager.tracker(job_id)
         if tracker is None or tracker.finished:
             return True
@@ -93,7 +95,7 @@ class Collector:
         )
         if failures < self._policy.attempts:
             return False
-        self._give_up(tracker, f"The result could not be fetched after {failures} tries: {err}")
+        self._give_up(tracker, f"{what} after {failures} tries: {err}")
         return True
 
     def _give_up(self, tracker: JobTracker, message: str) -> None:

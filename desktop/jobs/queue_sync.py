@@ -135,4 +135,5 @@ class QueueSync:
             if err is not None and not waits_for_reconnect(err):
                 # A server that answers but not sensibly must not keep silent jobs forever.
                 for tracker in silent:
-                    self._m.collector.note_failure(tracker.id, err)
+                    what = "The server could not be asked about this job"
+                    self._m.collector.note_failure(tracker.id, err, what)

@@ -122,7 +122,7 @@ class HostileServer:
         route = request.path.removeprefix("/api") or "/"
         self.seen.append((request.method, route))
         fault = self._fault(request.method, route)
-        if route == "/ws":
+        if route == "/ws" and (fault is None or fault.kind == "bad_frames"):
             return await self._websocket(request, bad_frames=fault is not None)
         if fault is None:
             return await self._relay(request)

@@ -25,7 +25,7 @@ from desktop.cli.run import (
     EXIT_SERVER,
     EXIT_USAGE,
 )
-from tests.faults.conftest import SECRET, Faulty
+from tests.faults.conftest import SECRET, Faulty, Proxied
 from tests.protocol.jobs_support import WORKFLOW
 
 pytestmark = pytest.mark.demo_only
@@ -189,6 +189,18 @@ async def test_a_malformed_header_never_echoes_the_secret(faulty: Faulty, tmp_pa
     assert faulty.hostile.seen == []  # refused before any request
 
 
+async def test_a_proxy_refusing_websockets_is_not_taken_for_an_absent_server(
+    faulty: Faulty, tmp_path
+):
+    # The job outlasts --offline-limit; /system_stats still answers, so the runner polls on.
+    faulty.hostile.add("/ws", "html_502")
+    faulty.demo.hold()
+    asyncio.get_running_loop().call_later(4.0, faulty.demo.release)
+    result = await run_runner(faulty.url, tmp_path, "--offline-limit", "1")
+    assert result.code == 0, result.err
+    assert len(result.saved) == 2
+
+
 async def test_an_unreachable_server_gives_up_within_the_offline_limit(tmp_path):
     result = await run_runner("http://127.0.0.1:9", tmp_path)
     assert result.code == 4
@@ -205,3 +217,19 @@ def test_exit_codes_are_documented_in_help_and_readme(capsys):
     assert documented == codes
     for code in codes:
         assert re.search(rf"^  {code} +\S", shown, re.MULTILINE), code
+
+
+async def test_a_server_that_vanishes_mid_run_ends_it_within_the_offline_limit(
+    proxied: Proxied, tmp_path
+):
+    proxied.demo.hold()  # the job waits in the queue until the server is gone
+
+    def vanish() -> None:
+        proxied.proxy.refuse = True
+        proxied.proxy.cut_all()
+
+    asyncio.get_running_loop().call_later(2.0, vanish)
+    result = await run_runner(proxied.url, tmp_path, "--offline-limit", "2")
+    assert result.code == 4, result.err
+    assert "not reachable" in result.err
+    assert result.saved == []
