@@ -318,6 +318,8 @@ async def run(args: argparse.Namespace) -> int:
             raise UsageProblem("--count must be at least 1.")
         if args.timeout <= 0 or args.tries < 1 or args.max_download_mb < 1:
             raise UsageProblem("--timeout, --tries and --max-download-mb must be positive.")
+        if Path(args.out).exists() and not Path(args.out).is_dir():
+            raise UsageProblem(f"--out {args.out} is a file, not a folder.")
         session = ServerSession(
             args.server,
             client_id=uuid.uuid4().hex,

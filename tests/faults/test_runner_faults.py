@@ -233,3 +233,11 @@ async def test_a_server_that_vanishes_mid_run_ends_it_within_the_offline_limit(
     assert result.code == 4, result.err
     assert "not reachable" in result.err
     assert result.saved == []
+
+
+async def test_an_output_path_that_is_a_file_is_a_usage_problem(faulty: Faulty, tmp_path):
+    (tmp_path / "out").write_text("not a folder")
+    result = await run_runner(faulty.url, tmp_path)
+    assert result.code == 2
+    assert "is a file, not a folder" in result.err
+    assert faulty.demo.received_prompts == []
