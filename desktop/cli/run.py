@@ -311,15 +311,21 @@ def exit_code_for(err: ComfyError) -> int:
     return EXIT_BAD_ANSWER
 
 
+def check_options(args: argparse.Namespace) -> dict[str, str]:
+    """The options that need no server; returns the parsed headers. Raises UsageProblem."""
+    headers = parse_headers(args.headers)
+    if args.count < 1:
+        raise UsageProblem("--count must be at least 1.")
+    if args.timeout <= 0 or args.tries < 1 or args.max_download_mb < 1:
+        raise UsageProblem("--timeout, --tries and --max-download-mb must be positive.")
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageProblem(f"--out {args.out} is a file, not a folder.")
+    return headers
+
+
 async def run(args: argparse.Namespace) -> int:
     try:
-        headers = parse_headers(args.headers)
-        if args.count < 1:
-            raise UsageProblem("--count must be at least 1.")
-        if args.timeout <= 0 or args.tries < 1 or args.max_download_mb < 1:
-            raise UsageProblem("--timeout, --tries and --max-download-mb must be positive.")
-        if Path(args.out).exists() and not Path(args.out).is_dir():
-            raise UsageProblem(f"--out {args.out} is a file, not a folder.")
+        headers = check_options(args)
         session = ServerSession(
             args.server,
             client_id=uuid.uuid4().hex,
