@@ -57,6 +57,13 @@ def waits_for_reconnect(err: ComfyError) -> bool:
     )
 
 
+def _reason(err: Exception) -> str:
+    if isinstance(err, OSError):
+        where = f" ({err.filename})" if err.filename else ""
+        return f"{err.strerror or err}{where}"
+    return str(err) or type(err).__name__
+
+
 class _Unsaved(Exception):
     """One output could not be kept for good (too large, or the sink refused it)."""
 
@@ -158,17 +165,22 @@ class Collector:
         sink = manager.sink
         name = output.ref.filename
         try:
-            staged = await self._client.download(output.ref, await sink.staging_dir())
+            staging = await sink.staging_dir()
+        except Exception as err:  # the sink cannot take files (folder, library unusable)
+            log.exception("No place to save %s", name)
+            raise _Unsaved(f"{name}: {_reason(err)}") from err
+        try:
+            staged = await self._client.download(output.ref, staging)
         except DownloadTooLarge as err:
             raise _Unsaved(f"{name}: {err}") from err
         except OSError as err:  # the staging folder cannot be written
-            raise _Unsaved(f"{name}: {err.strerror or err}") from err
+            raise _Unsaved(f"{name}: {_reason(err)}") from err
         try:
             path = await sink.store(tracker.snapshot, output, staged)
         except Exception as err:  # a sink is pluggable: any failure is one lost save, not a crash
             await asyncio.to_thread(atomic.discard, staged)
             log.exception("Could not save %s", name)
-            raise _Unsaved(f"{name}: {err}") from err
+            raise _Unsaved(f"{name}: {_reason(err)}") from err
         saved = tuple(
             dataclasses.replace(o, saved_path=path) if o.key == output.key else o
             for o in tracker.snapshot.outputs

@@ -186,3 +186,17 @@ async def test_latency_on_every_chunk_still_finishes(proxied: Proxied, tmp_path,
     done = await finish(session, await session.jobs.submit(txt2img(steps=3)))
     assert done.state is JobState.SUCCEEDED
     assert len(files_in(tmp_path / "out")) == 2
+
+
+async def test_a_sink_that_cannot_write_fails_the_job_plainly(
+    faulty: Faulty, tmp_path, open_session
+):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the folder should be")
+    session = await open_session(session_for(faulty.url, tmp_path, result_sink=FolderSink(blocked)))
+    done = await finish(session, await session.jobs.submit(txt2img()))
+    assert done.state is JobState.FAILED
+    assert done.error is not None
+    assert done.error.message.startswith("2 pictures were not saved: ")
+    assert str(blocked) in done.error.message
+    assert done.saved_paths == ()
