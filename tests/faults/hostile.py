@@ -11,6 +11,8 @@ server stops. Kinds (``Fault.kind``):
 - ``stall``: no answer at all.  ``slow_body``: headers and half the body, then silence.
 - ``cut_body``: headers and half the body, then the connection is closed.
 - ``huge``: a 200 ``image/png`` body of ``size`` bytes, sent in chunks without a length.
+- ``announce_huge``: a 200 ``image/png`` announcing ``size`` bytes, then silence.
+- ``trickle``: the real answer in ten pieces, ``delay`` seconds apart.
 - ``swallow``: forward the request, then close the connection without an answer
   (a lost ``POST /prompt`` reply).  ``forward_then_502``: forward, then answer 502.
 - ``hostile_names``: ``/history`` answers rename every picture to a hostile name (bidi
@@ -59,7 +61,8 @@ class Fault:
     kind: str
     method: str | None = None
     times: int | None = None  # None: every matching request
-    size: int = 64 * 2**20  # for "huge"
+    size: int = 64 * 2**20  # for "huge" and "announce_huge"
+    delay: float = 0.1  # for "trickle"
     hits: int = 0
 
     def matches(self, method: str, route: str) -> bool:
@@ -219,6 +222,24 @@ class HostileServer:
         with contextlib.suppress(ConnectionError, RuntimeError):
             for _ in range(fault.size // len(chunk)):
                 await resp.write(chunk)
+        return resp
+
+    async def _fault_announce_huge(self, request: web.Request, fault: Fault) -> web.StreamResponse:
+        resp = web.StreamResponse(status=200, headers={"Content-Type": "image/png"})
+        resp.content_length = fault.size
+        await resp.prepare(request)
+        await self._stall()
+        return resp
+
+    async def _fault_trickle(self, request: web.Request, fault: Fault) -> web.StreamResponse:
+        status, content_type, data, _ = await self._forward(request)
+        resp = web.StreamResponse(status=status, headers={"Content-Type": content_type})
+        resp.content_length = len(data)
+        await resp.prepare(request)
+        step = max(1, -(-len(data) // 10))
+        for start in range(0, len(data), step):
+            await asyncio.sleep(fault.delay)
+            await resp.write(data[start : start + step])
         return resp
 
     async def _fault_swallow(self, request: web.Request, fault: Fault) -> web.Response:
