@@ -329,7 +329,9 @@ class JobManager:
     ) -> JobSnapshot:
         """POST the (already seeded) prompt under a fresh prompt_id and start tracking it.
 
-        Raises PromptRejected (the job is kept as REJECTED) or another ComfyError (FAILED).
+        Raises PromptRejected (the job is kept as REJECTED) or another ComfyError: the job is
+        FAILED, or QUEUED with a note when the answer was lost and the server cannot say
+        whether it kept it. A lost answer for a job the server has is not an error.
         """
         prompt = copy.deepcopy(dict(prompt))
         job_id = str(uuid.uuid4())
@@ -364,10 +366,18 @@ class JobManager:
             if await self._recover_lost_submit(tracker, err):
                 return tracker.snapshot
             raise
-        except asyncio.CancelledError as err:
-            self._not_sent(tracker, err)
+        except asyncio.CancelledError:
+            # Stopped while the server may already hold the job: keep it, so a cancel (or
+            # the next reconcile) settles it instead of leaving it to run unseen.
+            self._unconfirmed(tracker, "Sending was interrupted; the job is looked for again.")
             raise
         return await self._accepted(tracker, result)
+
+    def _unconfirmed(self, tracker: JobTracker, note: str) -> None:
+        """Sent, but whether the server kept it is unknown: QUEUED with a note; reconcile
+        finds it, collects it or calls it lost."""
+        self.mutate(tracker, lambda: tracker.add_warning(note))
+        self.mutate(tracker, lambda: tracker.accepted(0.0))
 
     def _not_sent(self, tracker: JobTracker, err: BaseException) -> None:
         message = str(err) or "The job was not sent."
@@ -386,9 +396,9 @@ class JobManager:
                 "POST /prompt of %s failed (%s); the server cannot be asked: %s",
                 tracker.id, err, lookup_err,
             )  # fmt: skip
-            note = "The server's answer was lost; the job is looked for again on reconnect."
-            self.mutate(tracker, lambda: tracker.add_warning(note))
-            self.mutate(tracker, lambda: tracker.accepted(0.0))
+            self._unconfirmed(
+                tracker, "The server's answer was lost; the job is looked for again on reconnect."
+            )
             return False
         if found is None:
             self._not_sent(tracker, err)

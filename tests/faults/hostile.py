@@ -15,6 +15,7 @@ server stops. Kinds (``Fault.kind``):
 - ``trickle``: the real answer in ten pieces, ``delay`` seconds apart.
 - ``swallow``: forward the request, then close the connection without an answer
   (a lost ``POST /prompt`` reply).  ``forward_then_502``: forward, then answer 502.
+  ``forward_then_stall``: forward, then no answer at all.
 - ``hostile_names``: ``/history`` answers rename every picture to a hostile name (bidi
   override, ``.exe``, device names, ``..``); ``/view`` maps them back.
 - ``bad_frames`` (route ``/ws``): malformed binary and text frames before the real stream.
@@ -251,6 +252,11 @@ class HostileServer:
     async def _fault_forward_then_502(self, request: web.Request, fault: Fault) -> web.Response:
         await self._forward(request)
         return web.Response(status=502, text=NGINX_502, content_type="text/html")
+
+    async def _fault_forward_then_stall(self, request: web.Request, fault: Fault) -> web.Response:
+        await self._forward(request)
+        await self._stall()
+        return web.Response(status=504)
 
     async def _fault_hostile_names(self, request: web.Request, fault: Fault) -> web.Response:
         status, _, data, _ = await self._forward(request)

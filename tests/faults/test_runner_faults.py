@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from desktop.cli.run import (
     EXIT_USAGE,
 )
 from tests.faults.conftest import SECRET, Faulty, Proxied
-from tests.protocol.jobs_support import WORKFLOW
+from tests.protocol.jobs_support import WORKFLOW, until
 
 pytestmark = pytest.mark.demo_only
 
@@ -241,3 +242,30 @@ async def test_an_output_path_that_is_a_file_is_a_usage_problem(faulty: Faulty, 
     assert result.code == 2
     assert "is a file, not a folder" in result.err
     assert faulty.demo.received_prompts == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery to a child differs")
+async def test_ctrl_c_while_the_submit_hangs_cancels_the_job_the_server_kept(
+    faulty: Faulty, tmp_path
+):
+    faulty.demo.hold()  # the job waits in the queue
+    faulty.hostile.add("/prompt", "forward_then_stall", method="POST")
+    out = tmp_path / "out"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "desktop", "run", str(WORKFLOW), "--server", faulty.url,
+        "--out", str(out), "--header", f"Authorization: Bearer {SECRET}",
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        await until(lambda: faulty.demo.state.queue.remaining() > 0)  # the server has it
+        proc.send_signal(signal.SIGINT)
+        async with asyncio.timeout(LIMIT):
+            _, stderr = await proc.communicate()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 130, stderr.decode()
+    assert SECRET not in stderr.decode()
+    assert faulty.demo.state.queue.remaining() == 0  # cancelled, not left to run unseen
