@@ -13,12 +13,12 @@ import json
 import logging
 import re
 import sys
-import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 
+from desktop.cli.offline import OfflineWatch
 from desktop.comfy.errors import (
     AuthenticationRequired,
     ComfyError,
@@ -36,8 +36,6 @@ from desktop.workflow.errors import UiFormatNeedsServer, WorkflowError
 from desktop.workflow.params import SEED_INPUT_NAMES, SEED_MAX, ParamKind, ParamSpec
 from desktop.workflow.seeds import SeedMode, apply_seed_policy
 from desktop.workflow.sources import aload_workflow
-
-T = TypeVar("T")
 
 DEFAULT_SERVER = "http://127.0.0.1:8188"
 DEFAULT_OUT = "comfydesk-output"
@@ -407,47 +405,6 @@ async def _run(args: argparse.Namespace, session: ServerSession) -> int:
         await _cancel(session, args.timeout)
         return EXIT_INTERRUPTED
     return summarize(list(finished))
-
-
-class OfflineWatch:
-    """Ends the wait with ServerUnreachable once the event stream has been down ``limit``
-    seconds and the server does not answer a REST call either (behind a proxy that refuses
-    WebSockets, jobs are followed by polling and may take as long as they take)."""
-
-    def __init__(self, limit: float, probe: Callable[[], Awaitable[object]]) -> None:
-        self._limit = limit
-        self._probe = probe
-        self._away_since: float | None = None
-        self._changed = asyncio.Event()
-
-    def update(self, status: SessionStatus) -> None:
-        if status.state in (ConnState.DISCONNECTED, ConnState.AUTH_REQUIRED):
-            if self._away_since is None:
-                self._away_since = time.monotonic()
-        elif status.state is ConnState.CONNECTED:
-            self._away_since = None
-        self._changed.set()
-
-    async def guard(self, wait: Awaitable[T]) -> T:
-        waiting = asyncio.ensure_future(wait)
-        try:
-            while True:
-                timeout = None
-                if self._away_since is not None:
-                    timeout = max(0.0, self._away_since + self._limit - time.monotonic())
-                self._changed.clear()
-                changed = asyncio.ensure_future(self._changed.wait())
-                done, _ = await asyncio.wait(
-                    {waiting, changed}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-                )
-                changed.cancel()
-                if waiting in done:
-                    return waiting.result()
-                if not done and self._away_since is not None:
-                    await self._probe()  # raises when the server is away for good
-                    self._away_since = time.monotonic()  # it answers: look again later
-        finally:
-            waiting.cancel()
 
 
 async def _cancel(session: ServerSession, limit: float) -> None:
