@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any, Literal, get_args
 from urllib.parse import urlsplit, urlunsplit
 
 from desktop import paths
+from desktop.base import atomic
 
 log = logging.getLogger("comfydesk.app")
 
@@ -236,18 +236,8 @@ class SettingsStore:
         return self._with_client_id(Settings.from_json(data))
 
     def save(self, settings: Settings) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps(settings.to_json(), indent=2, ensure_ascii=False) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic.atomic_write(self.path, payload, make_parents=True)
 
     @staticmethod
     def _with_client_id(settings: Settings) -> Settings:

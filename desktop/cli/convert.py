@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from desktop.base import atomic
+
 DEFAULT_SERVER = "http://127.0.0.1:8188"
 EXIT_OK, EXIT_USAGE, EXIT_PROBLEMS, EXIT_SERVER = 0, 1, 2, 4
 
@@ -81,7 +83,7 @@ def handle(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        args.output.write_text(text, encoding="utf-8")
+        atomic.atomic_write(args.output, text)
     except OSError as err:
         print(f"comfydesk convert: cannot write {args.output}: {err.strerror}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,8 +1,8 @@
 """``python -m desktop run WORKFLOW``: queue a workflow headlessly and save every result.
 
-Exit codes: 0 every job succeeded; 2 the workflow or an option is unusable, or the server
-rejected the prompt; 3 a job failed, was interrupted or was lost; 4 the server is unreachable
-or wants a login; 130 Ctrl+C (only the jobs this run started are cancelled).
+Every wait is bounded (``--timeout``, ``--tries``, ``--offline-limit``), every problem ends in
+one line on stderr with the exit code below, and no line printed or logged carries a header
+value (they are registered as secrets and redacted).
 """
 
 from __future__ import annotations
@@ -10,16 +10,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
+import re
 import sys
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from desktop.comfy.errors import AuthenticationRequired, PromptRejected, ServerUnreachable
+from desktop.cli.offline import OfflineWatch
+from desktop.comfy.errors import (
+    AuthenticationRequired,
+    ComfyError,
+    PromptRejected,
+    ServerUnreachable,
+)
+from desktop.comfy.http import DEFAULT_MAX_DOWNLOAD
+from desktop.jobs.collect import CollectPolicy
 from desktop.jobs.model import JobSnapshot, JobState, node_title
 from desktop.jobs.session import ConnState, ServerSession, SessionStatus
 from desktop.jobs.sinks import FolderSink
+from desktop.logs import redact, register_secret, remove_handlers, setup_logging
 from desktop.workflow.document import Workflow, is_link
 from desktop.workflow.errors import UiFormatNeedsServer, WorkflowError
 from desktop.workflow.params import SEED_INPUT_NAMES, SEED_MAX, ParamKind, ParamSpec
@@ -28,7 +39,19 @@ from desktop.workflow.sources import aload_workflow
 
 DEFAULT_SERVER = "http://127.0.0.1:8188"
 DEFAULT_OUT = "comfydesk-output"
-EXIT_OK, EXIT_USAGE, EXIT_FAILED, EXIT_SERVER, EXIT_INTERRUPTED = 0, 2, 3, 4, 130
+EXIT_OK, EXIT_USAGE, EXIT_FAILED, EXIT_SERVER, EXIT_BAD_ANSWER, EXIT_INTERRUPTED = (
+    0, 2, 3, 4, 5, 130,
+)  # fmt: skip
+EXIT_CODES = f"""exit codes:
+  {EXIT_OK}    every job succeeded and every picture was saved
+  {EXIT_USAGE}    the workflow or an option is unusable, or the server rejected the prompt
+  {EXIT_FAILED}    a job failed, was interrupted or lost, or a picture was not saved
+  {EXIT_SERVER}    the server is unreachable (or stayed away too long) or wants a login
+  {EXIT_BAD_ANSWER}    the server answered with an error or something unreadable
+  {EXIT_INTERRUPTED}  Ctrl+C (only the jobs this run started are cancelled)"""
+# A header name is an HTTP token; a value may not hold line breaks or NULs.
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_HEADER_VALUE_BAD = re.compile(r"[\r\n\x00]")
 
 
 class UsageProblem(Exception):
@@ -36,7 +59,13 @@ class UsageProblem(Exception):
 
 
 def add_parser(subparsers: Any) -> None:
-    p = subparsers.add_parser("run", help="queue a workflow and save its images")
+    p = subparsers.add_parser(
+        "run",
+        help="queue a workflow and save its images",
+        description="Queue a workflow on a ComfyUI server and save every picture it makes.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("workflow", help="API-format .json, or a .png/.webp made by ComfyUI")
     p.add_argument("--server", default=DEFAULT_SERVER, help=f"(default {DEFAULT_SERVER})")
     p.add_argument("--out", default=DEFAULT_OUT, help=f"folder for results (./{DEFAULT_OUT})")
@@ -64,28 +93,77 @@ def add_parser(subparsers: Any) -> None:
         help="extra HTTP header for every request, e.g. an Authorization token (repeatable)",
     )
     p.add_argument("--front", action="store_true", help="put the jobs at the front of the queue")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="longest wait for one answer, or for the next piece of a download (default 30)",
+    )
+    p.add_argument(
+        "--tries",
+        type=int,
+        default=5,
+        help="tries at a finished job's pictures before it counts as failed (default 5)",
+    )
+    p.add_argument(
+        "--max-download-mb",
+        type=int,
+        default=DEFAULT_MAX_DOWNLOAD // 2**20,
+        metavar="MB",
+        help=f"largest file to download (default {DEFAULT_MAX_DOWNLOAD // 2**20})",
+    )
+    p.add_argument(
+        "--offline-limit",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="give up when the server stays unreachable this long (default 300)",
+    )
     p.set_defaults(handler=run_command)
 
 
 def run_command(args: argparse.Namespace) -> int:
+    # Details go to the (redacted) log file; the terminal gets one line per problem.
+    log_path = setup_logging(console=False)
     try:
         return asyncio.run(run(args))
     except KeyboardInterrupt:  # a second Ctrl+C while cancelling
-        print("Interrupted.", file=sys.stderr)
+        say("Interrupted.")
         return EXIT_INTERRUPTED
+    finally:
+        logging.getLogger("comfydesk.cli").debug("run finished; log at %s", log_path)
+        remove_handlers()
 
 
 # ----------------------------------------------------------------------------- options
 
 
 def parse_headers(lines: list[str]) -> dict[str, str]:
+    """``Name: value`` lines. Values are secrets: they are registered for redaction, and no
+    message here quotes the line (a malformed one may be all secret)."""
     headers = {}
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         name, sep, value = line.partition(":")
-        if not sep or not name.strip():
-            raise UsageProblem(f"--header must look like 'Name: value', got {line!r}.")
+        register_secret(value.strip())
+        if not sep:
+            register_secret(line.strip())
+        if not sep or not _HEADER_NAME.match(name.strip()):
+            raise UsageProblem(
+                f"--header number {number} must look like 'Name: value' "
+                "(a name of letters, digits and -, a colon, then the value)."
+            )
+        if _HEADER_VALUE_BAD.search(value):
+            raise UsageProblem(
+                f"The value of --header {name.strip()} holds a line break; it cannot be sent."
+            )
         headers[name.strip()] = value.strip()
     return headers
+
+
+def say(text: object, *, to: TextIO | None = None) -> None:
+    """Print one line with every known secret redacted (a server may echo a token back)."""
+    print(redact(str(text)), file=to or sys.stderr, flush=True)
 
 
 def _parse_value(text: str, current: Any) -> Any:
@@ -171,23 +249,23 @@ class ProgressPrinter:
             text += f"  {job.progress:.0%}"
         else:
             text = job.state.value
-        print(f"{label} {text}", file=self._out, flush=True)
+        say(f"{label} {text}", to=self._out)
 
 
 def print_rejection(err: PromptRejected, prompt: Mapping[str, Any]) -> None:
-    print(f"The server refused the workflow: {err}", file=sys.stderr)
+    say(f"The server refused the workflow: {err}")
     for node_id, problem in err.input_errors():
         title = node_title(prompt, node_id) or node_id
         where = f"{title} › {problem.input_name}" if problem.input_name else title
         detail = f" ({problem.details})" if problem.details else ""
-        print(f"  {where}: {problem.message}{detail}", file=sys.stderr)
+        say(f"  {where}: {problem.message}{detail}")
 
 
 def print_status(status: SessionStatus) -> None:
     if status.state in (ConnState.DISCONNECTED, ConnState.AUTH_REQUIRED):
-        print(f"Connection lost ({status.reason}); reconnecting…", file=sys.stderr, flush=True)
+        say(f"Connection lost ({status.reason}); reconnecting…")
     elif status.state is ConnState.CONNECTED and status.attempt > 1:
-        print("Reconnected.", file=sys.stderr, flush=True)
+        say("Reconnected.")
 
 
 # ----------------------------------------------------------------------------- the run
@@ -213,32 +291,63 @@ async def load(args: argparse.Namespace, session: ServerSession | None) -> Workf
 def summarize(jobs: list[JobSnapshot]) -> int:
     code = EXIT_OK
     for index, job in enumerate(jobs, 1):
+        label = f"[{index}/{len(jobs)}]"
         for path in job.saved_paths:
-            print(path, flush=True)
+            say(path, to=sys.stdout)
         for warning in job.warnings:
-            print(f"[{index}/{len(jobs)}] warning: {warning}", file=sys.stderr)
+            say(f"{label} warning: {warning}")
         if job.state is not JobState.SUCCEEDED:
             reason = f": {job.error}" if job.error else ""
-            print(f"[{index}/{len(jobs)}] {job.state.value}{reason}", file=sys.stderr)
+            say(f"{label} {job.state.value}{reason}")
+            code = EXIT_FAILED
+        unsaved = [o.ref.filename for o in job.outputs if not o.temp and o.saved_path is None]
+        if unsaved:
+            say(f"{label} not saved: {', '.join(unsaved)}")
             code = EXIT_FAILED
     return code
 
 
+def exit_code_for(err: ComfyError) -> int:
+    if isinstance(err, PromptRejected):
+        return EXIT_USAGE
+    if isinstance(err, ServerUnreachable | AuthenticationRequired):
+        return EXIT_SERVER
+    return EXIT_BAD_ANSWER
+
+
+def check_options(args: argparse.Namespace) -> dict[str, str]:
+    """The options that need no server; returns the parsed headers. Raises UsageProblem."""
+    headers = parse_headers(args.headers)
+    if args.count < 1:
+        raise UsageProblem("--count must be at least 1.")
+    if args.timeout <= 0 or args.tries < 1 or args.max_download_mb < 1:
+        raise UsageProblem("--timeout, --tries and --max-download-mb must be positive.")
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise UsageProblem(f"--out {args.out} is a file, not a folder.")
+    return headers
+
+
 async def run(args: argparse.Namespace) -> int:
     try:
-        headers = parse_headers(args.headers)
-        if args.count < 1:
-            raise UsageProblem("--count must be at least 1.")
-    except UsageProblem as err:
-        print(err, file=sys.stderr)
+        headers = check_options(args)
+        session = ServerSession(
+            args.server,
+            client_id=uuid.uuid4().hex,
+            headers=headers,
+            result_sink=FolderSink(Path(args.out)),
+            load_object_info=False,
+            timeout=args.timeout,
+            max_download=args.max_download_mb * 2**20,
+            silence_timeout=min(15.0, args.timeout),
+            collect_policy=CollectPolicy(
+                attempts=args.tries,
+                first_delay=min(1.0, args.timeout / 10),
+                max_delay=min(15.0, args.timeout),
+            ),
+        )
+    except (UsageProblem, ValueError) as err:
+        say(err)
         return EXIT_USAGE
-    session = ServerSession(
-        args.server,
-        client_id=uuid.uuid4().hex,
-        headers=headers,
-        result_sink=FolderSink(Path(args.out)),
-        load_object_info=False,
-    )
     try:
         return await _run(args, session)
     finally:
@@ -251,11 +360,11 @@ async def _run(args: argparse.Namespace, session: ServerSession) -> int:
         await session.client.system_stats()
         if workflow is None:
             workflow = await load(args, session)
-    except (ServerUnreachable, AuthenticationRequired) as err:
-        print(err, file=sys.stderr)
-        return EXIT_SERVER
+    except ComfyError as err:
+        say(err)
+        return exit_code_for(err)
     except (WorkflowError, UsageProblem) as err:
-        print(err, file=sys.stderr)
+        say(err)
         return EXIT_USAGE
     specs = seed_specs(workflow)
     mode = SeedMode(args.seed_mode)
@@ -263,7 +372,9 @@ async def _run(args: argparse.Namespace, session: ServerSession) -> int:
     started: list[str] = []
     printer = ProgressPrinter(sys.stdout, started, len(batch.workflows))
     session.jobs.on_change(printer)
+    offline = OfflineWatch(args.offline_limit, session.client.system_stats)
     session.on_status(print_status)
+    session.on_status(offline.update)
     await session.start()
     title = workflow.name or Path(args.workflow).name
     prompt: dict[str, Any] = {}
@@ -280,29 +391,35 @@ async def _run(args: argparse.Namespace, session: ServerSession) -> int:
             )
             started.append(job.id)
             printer(session.jobs.get(job.id) or job)
-        finished = [await session.jobs.wait(job_id) for job_id in started]
+        finished = await offline.guard(
+            asyncio.gather(*(session.jobs.wait(job_id) for job_id in started))
+        )
     except PromptRejected as err:
         print_rejection(err, prompt)
-        await _cancel(session, started)
+        await _cancel(session, args.timeout)
         return EXIT_USAGE
-    except (ServerUnreachable, AuthenticationRequired) as err:
-        print(err, file=sys.stderr)
-        await _cancel(session, started)
-        return EXIT_SERVER
+    except ComfyError as err:
+        say(err)
+        await _cancel(session, args.timeout)
+        return exit_code_for(err)
     except asyncio.CancelledError:
         # Ctrl+C: asyncio.run cancels us; stop our jobs (never anyone else's) and exit 130.
         task = asyncio.current_task()
         if task is not None:
             task.uncancel()
-        print("Interrupted; cancelling the jobs this run started…", file=sys.stderr)
-        await _cancel(session, started)
+        say("Interrupted; cancelling the jobs this run started…")
+        await _cancel(session, args.timeout)
         return EXIT_INTERRUPTED
-    return summarize(finished)
+    return summarize(list(finished))
 
 
-async def _cancel(session: ServerSession, job_ids: list[str]) -> None:
-    for job_id in job_ids:
+async def _cancel(session: ServerSession, limit: float) -> None:
+    """Cancel every unfinished job of this run (including one whose POST answer was lost)."""
+    for job in session.jobs.jobs():
+        if job.finished:
+            continue
         try:
-            await session.jobs.cancel(job_id)
-        except (ServerUnreachable, AuthenticationRequired) as err:
-            print(f"Could not cancel a job: {err}", file=sys.stderr)
+            async with asyncio.timeout(3 * limit):
+                await session.jobs.cancel(job.id)
+        except (ComfyError, TimeoutError) as err:
+            say(f"Could not cancel a job: {err}")

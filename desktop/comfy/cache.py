@@ -17,11 +17,11 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from desktop.base import atomic
 from desktop.comfy.object_info import ObjectInfo
 from desktop.comfy.offload import LazyJsonObject
 from desktop.paths import cache_dir
@@ -49,14 +49,13 @@ def _write(path: Path, base_url: str, version: str, blobs: list[tuple[str, bytes
         "version": version,
         "classes": [[name, len(blob)] for name, blob in blobs],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with tmp.open("wb") as f:
+    with atomic.replacing(
+        path, sync=False, make_parents=True
+    ) as f:  # a cache: losing it on power loss is fine
         f.write(_MAGIC)
         f.write(json.dumps(index, separators=(",", ":")).encode("utf-8") + b"\n")
         for _, blob in blobs:
             f.write(blob)
-    os.replace(tmp, path)  # readers never see a half-written file
 
 
 def _read(path: Path, base_url: str, version: str) -> LazyJsonObject | None:

@@ -10,20 +10,21 @@ import json
 import logging
 import mimetypes
 import re
-import unicodedata
 import uuid
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import aiohttp
 
+from desktop.base.names import safe_filename
 from desktop.comfy.errors import (
     AuthenticationRequired,
     PromptRejected,
     ProtocolError,
 )
-from desktop.comfy.http import HttpTransport, looks_like_html
+from desktop.comfy.http import DEFAULT_MAX_DOWNLOAD, HttpTransport, looks_like_html
 from desktop.comfy.object_info import NodeDef, ObjectInfo, parse_node_def
 from desktop.comfy.offload import JsonOffloader
 from desktop.comfy.parsing import (
@@ -52,14 +53,15 @@ _UNSAFE_NAME_CHARS = re.compile(r"[^\w.\-]+")
 
 
 def safe_upload_name(filename: str, default: str = "upload.png") -> str:
-    """A filename that is one plain path component: no directories, no ``..``, no control or
-    shell-hostile characters, at most 120 characters, extension kept."""
-    base = re.split(r"[\\/]", unicodedata.normalize("NFC", filename))[-1]
+    """The one sanitiser's name (see ``desktop.base.names``), further limited to word
+    characters, ``.`` and ``-`` so the server's file name needs no quoting anywhere."""
+    base = safe_filename(filename, default=default)
     stem, dot, ext = base.rpartition(".")
     if not dot:
         stem, ext = ext, ""
     ext = _UNSAFE_NAME_CHARS.sub("", ext)[:16]
-    stem = _UNSAFE_NAME_CHARS.sub("_", stem).strip("._ ")
+    # A leading "_" may be the sanitiser's guard against a device name (COM¹): keep it.
+    stem = _UNSAFE_NAME_CHARS.sub("_", stem).lstrip(". ").rstrip("._ ")
     if not stem.strip("_"):
         default_stem, _, default_ext = default.rpartition(".")
         stem, ext = default_stem, ext or default_ext
@@ -80,6 +82,8 @@ class ComfyClient:
         verify_tls: bool = True,
         client_id: str | None = None,
         timeout: float = 30.0,
+        idle_timeout: float | None = None,
+        max_download: int = DEFAULT_MAX_DOWNLOAD,
     ) -> None:
         self._http = HttpTransport(
             base_url,
@@ -88,6 +92,8 @@ class ComfyClient:
             ca_file=ca_file,
             verify_tls=verify_tls,
             timeout=timeout,
+            idle_timeout=idle_timeout,
+            max_download=max_download,
         )
         self.base_url: str = self._http.base_url
         self.client_id: str = client_id or uuid.uuid4().hex
@@ -245,16 +251,24 @@ class ComfyClient:
         raw = body.get(prompt_id, next(iter(body.values())))
         return parse_history_item(prompt_id, raw)
 
-    async def view(self, ref: ImageRef, *, preview: str | None = None) -> bytes:
-        """The file's bytes; ``preview`` like ``"webp;80"`` asks the server to re-encode."""
+    @staticmethod
+    def _view_params(ref: ImageRef, preview: str | None = None) -> dict[str, str]:
         params = {"filename": ref.filename, "subfolder": ref.subfolder, "type": ref.type}
         if preview:
             params["preview"] = preview
-        reply = await self._http.fetch("GET", self._http.api_url("view"), params=params)
-        reply.raise_for_status()
-        if looks_like_html(reply.content_type, reply.body):
-            raise AuthenticationRequired(reply.url, reply.status)
-        return reply.body
+        return params
+
+    async def view(self, ref: ImageRef, *, preview: str | None = None) -> bytes:
+        """The file's bytes (at most ``max_download``); ``preview`` like ``"webp;80"`` asks
+        the server to re-encode. Use ``download`` for results to keep."""
+        url = self._http.api_url("view")
+        return await self._http.read_capped(url, self._view_params(ref, preview))
+
+    async def download(self, ref: ImageRef, directory: Path) -> Path:
+        """Stream the file into a new hidden temp file in ``directory`` (size-capped, with an
+        inactivity timeout rather than a total one) and return it; the caller owns it."""
+        url = self._http.api_url("view")
+        return await self._http.download(url, directory, self._view_params(ref))
 
     async def upload_image(
         self,

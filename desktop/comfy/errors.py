@@ -3,6 +3,7 @@ the technical detail stays on the attributes and in the log."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,13 +16,36 @@ class ComfyError(Exception):
 class ServerUnreachable(ComfyError):
     """Nothing answered at the address (refused, DNS failure, timeout, TLS failure)."""
 
-    def __init__(self, url: str, reason: str = "") -> None:
+    def __init__(self, url: str, reason: str = "", *, dropped: bool = False) -> None:
         self.url = url
         self.reason = reason
+        # The server answered but the connection broke mid-answer (a proxy cutting bodies):
+        # retrying callers count these rather than wait for a reconnect.
+        self.dropped = dropped
         detail = f" ({reason})" if reason else ""
         super().__init__(
             f"ComfyUI is not reachable at {url}{detail}. Start it, check the address, "
             "or try the demo server."
+        )
+
+
+class ServerTooSlow(ServerUnreachable):
+    """The server took longer than the timeout to answer, or stopped sending mid-answer. It
+    may be reachable but stuck; callers that retry count these tries (they do not wait for a
+    reconnect, which may never come)."""
+
+    def __init__(self, url: str, reason: str = "no answer in time") -> None:
+        super().__init__(url, reason)
+
+
+class DownloadTooLarge(ComfyError):
+    """A download passed the size cap (``max_download`` of the client)."""
+
+    def __init__(self, url: str, limit: int) -> None:
+        self.url = url
+        self.limit = limit
+        super().__init__(
+            f"The file at {url} is larger than the download limit of {limit // 2**20} MB."
         )
 
 
@@ -131,9 +155,18 @@ class ServerError(ComfyError):
             text = f"The server failed while handling the request ({status})."
         else:
             text = f"The server refused the request ({status})."
-        # The first line of the server's own text, shown as it came.
-        self.snippet = body.strip().splitlines()[0][:200] if body.strip() else ""
+        # The first line of the server's own text (an HTML page's title), shown as it came.
+        self.snippet = _first_line(body)
         super().__init__(f"{text} {self.snippet}".strip())
+
+
+def _first_line(body: str) -> str:
+    """A plain-text body's first line; an HTML page (nginx, a proxy) gives its title."""
+    text = body.strip()
+    if text[:1] == "<":
+        title = re.search(r"<title>([^<]{1,200})</title>", text, re.IGNORECASE)
+        return title.group(1).strip() if title else ""
+    return text.splitlines()[0][:200] if text else ""
 
 
 class ProtocolError(ComfyError):

@@ -9,28 +9,37 @@ a redirect the WebSocket handshake would follow -- whose origin differs from the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import ssl
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
 from yarl import URL
 
+from desktop.base import atomic
 from desktop.comfy.errors import (
     AuthenticationRequired,
     ComfyError,
+    DownloadTooLarge,
     ProtocolError,
     ServerError,
+    ServerTooSlow,
     ServerUnreachable,
 )
 
 log = logging.getLogger("comfydesk.comfy")
 
 _AUTH_STATUSES = frozenset({401, 403, 407})
+#: Downloads (``/view``) larger than this are refused; a ComfyUI video is rarely past 1 GB.
+DEFAULT_MAX_DOWNLOAD = 2**30
+_CHUNK = 1 << 20  # file writes happen in a worker thread, one per MiB
 _BODY_SNIPPET = 2000
 _WS_TO_HTTP = {"ws": "http", "wss": "https"}
 
@@ -102,12 +111,16 @@ def map_client_error(err: BaseException, url: str) -> ComfyError:
             return AuthenticationRequired(url, err.status)
         return ServerError(err.status, url, err.message)
     if isinstance(err, TimeoutError):
-        return ServerUnreachable(url, "no answer in time")
+        return ServerTooSlow(url)
     if isinstance(err, aiohttp.ClientConnectorCertificateError | ssl.SSLError):
         return ServerUnreachable(url, "the server's TLS certificate was not accepted")
     if isinstance(err, aiohttp.ClientConnectorError):
         return ServerUnreachable(url, str(err.os_error.strerror or err.os_error))
-    if isinstance(err, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
+    if isinstance(err, aiohttp.ClientPayloadError):  # cut in the middle of the body
+        return ServerUnreachable(
+            url, "the connection dropped before the answer was complete", dropped=True
+        )
+    if isinstance(err, aiohttp.ServerDisconnectedError):  # closed before answering
         return ServerUnreachable(url, "the connection dropped before the answer was complete")
     if isinstance(err, aiohttp.ClientError | OSError):
         return ServerUnreachable(url, type(err).__name__)
@@ -127,8 +140,14 @@ class HttpTransport:
         ca_file: str | None = None,
         verify_tls: bool = True,
         timeout: float = 30.0,
+        idle_timeout: float | None = None,
+        max_download: int = DEFAULT_MAX_DOWNLOAD,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
+        # Downloads: ``timeout`` bounds the wait for the headers, ``idle_timeout`` every wait
+        # for the next piece of the body (a big file on a slow link may take long in total).
+        self.idle_timeout = timeout if idle_timeout is None else idle_timeout
+        self.max_download = max_download
         self._base = URL(self.base_url)
         self._origin = self._base.origin()
         self.headers: dict[str, str] = dict(headers or {})
@@ -154,6 +173,15 @@ class HttpTransport:
         scheme = "wss" if self._base.scheme == "https" else "ws"
         url = self.url("ws").with_scheme(scheme)
         return url.with_query({**self.query, "clientId": client_id})
+
+    def scrub(self, body: bytes) -> bytes:
+        """``body`` without our credentials: a server or proxy may echo the request's headers
+        into an error page, and error pages end up in messages."""
+        for value in (*self.headers.values(), *self.query.values()):
+            for form in {value, value.partition(" ")[2]}:  # "Bearer x" and the bare "x"
+                if len(form) >= 4:
+                    body = body.replace(form.encode("utf-8", errors="ignore"), b"***")
+        return body
 
     @staticmethod
     def redact(url: URL) -> str:
@@ -254,6 +282,8 @@ class HttpTransport:
             raise AuthenticationRequired(shown, status)
         if status in _AUTH_STATUSES:
             raise AuthenticationRequired(shown, status)
+        if status >= 400:
+            body = self.scrub(body)  # error bodies end up in messages
         return Reply(status, content_type, body, shown)
 
     async def get_json(self, url: URL, *, params: Mapping[str, str] | None = None) -> Any:
@@ -265,3 +295,110 @@ class HttpTransport:
         reply = await self.fetch("POST", url, json_body=json_body)
         reply.raise_for_status()
         return reply
+
+    # ------------------------------------------------------------------ downloads
+
+    @contextlib.asynccontextmanager
+    async def _open_download(
+        self, url: URL, params: Mapping[str, str] | None
+    ) -> AsyncIterator[tuple[aiohttp.ClientResponse, str]]:
+        """A GET whose body is still to be read: status, redirect, login page and the
+        announced size are checked before a byte of it is kept."""
+        session = await self.session()
+        shown = self.redact(url)
+        query = {**self.query, **(params or {})}
+        try:
+            async with asyncio.timeout(self.timeout):
+                resp = await session.get(
+                    url, params=query or None, headers=self.headers, allow_redirects=False
+                )
+        except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            raise map_client_error(err, shown) from err
+        try:
+            status = resp.status
+            if 300 <= status < 400 or status in _AUTH_STATUSES:
+                target = resp.headers.get("Location", "").split("?", 1)[0]
+                log.warning("GET %s answered %d %s", shown, status, target)
+                raise AuthenticationRequired(shown, status)
+            if status >= 400:
+                snippet = b""
+                with contextlib.suppress(aiohttp.ClientError, OSError, TimeoutError):
+                    async with asyncio.timeout(self.idle_timeout):
+                        snippet = await resp.content.read(_BODY_SNIPPET)
+                text = self.scrub(snippet).decode("utf-8", errors="replace")
+                raise ServerError(status, shown, text)
+            if "html" in (resp.content_type or ""):
+                raise AuthenticationRequired(shown, status)  # a login page, not a file
+            if resp.content_length is not None and resp.content_length > self.max_download:
+                raise DownloadTooLarge(shown, self.max_download)
+            yield resp, shown
+        finally:
+            resp.release()
+
+    async def _chunks(self, resp: aiohttp.ClientResponse, shown: str) -> AsyncIterator[bytes]:
+        """The body in pieces of up to ``_CHUNK`` bytes; each wait is bounded by
+        ``idle_timeout``, the total by ``max_download``."""
+        total = 0
+        buffer = bytearray()
+        try:
+            while True:
+                async with asyncio.timeout(self.idle_timeout):
+                    piece = await resp.content.readany()
+                if not piece:
+                    break
+                total += len(piece)
+                if total > self.max_download:
+                    raise DownloadTooLarge(shown, self.max_download)
+                buffer += piece
+                if len(buffer) >= _CHUNK:
+                    yield bytes(buffer)
+                    buffer.clear()
+        except TimeoutError as err:
+            raise ServerTooSlow(shown, "the download stalled") from err
+        except (aiohttp.ClientError, OSError) as err:
+            raise map_client_error(err, shown) from err
+        if buffer:
+            yield bytes(buffer)
+
+    async def read_capped(self, url: URL, params: Mapping[str, str] | None = None) -> bytes:
+        """A GET's whole body in memory, within ``max_download`` (previews, thumbnails)."""
+        async with self._open_download(url, params) as (resp, shown):
+            parts = [piece async for piece in self._chunks(resp, shown)]
+        data = b"".join(parts)
+        if looks_like_html("", data):
+            raise AuthenticationRequired(shown, 200)
+        return data
+
+    async def download(
+        self, url: URL, directory: Path, params: Mapping[str, str] | None = None
+    ) -> Path:
+        """Stream a GET's body into a new hidden temp file in ``directory`` (see
+        ``desktop.base.atomic``) and return it; the caller owns the file. Nothing is left
+        behind when the download fails."""
+        async with self._open_download(url, params) as (resp, shown):
+            fd, tmp = await asyncio.to_thread(atomic.open_temp, Path(directory))
+            fh = os.fdopen(fd, "wb")
+            try:
+                first = True
+                async for piece in self._chunks(resp, shown):
+                    if first and looks_like_html("", piece):
+                        raise AuthenticationRequired(shown, 200)
+                    first = False
+                    await asyncio.to_thread(fh.write, piece)
+                await asyncio.to_thread(_finish, fh)
+            except BaseException:
+                await asyncio.to_thread(_abandon, fh, tmp)
+                raise
+        return tmp
+
+
+def _finish(fh: Any) -> None:
+    fh.flush()
+    os.fsync(fh.fileno())
+    fh.close()
+
+
+def _abandon(fh: Any, tmp: Path) -> None:
+    with contextlib.suppress(OSError):
+        fh.close()
+    atomic.discard(tmp)

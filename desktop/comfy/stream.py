@@ -77,7 +77,7 @@ class EventStream:
         client_id: str,
         *,
         preview_metadata: bool = True,
-        heartbeat: float = HEARTBEAT_SECONDS,
+        heartbeat: float | None = None,
         backoff_base: float = 0.5,
         backoff_cap: float = 5.0,
         flags_wait: float = FLAGS_WAIT_SECONDS,
@@ -86,7 +86,8 @@ class EventStream:
         self._http = http
         self.client_id = client_id
         self.preview_metadata = preview_metadata
-        self._heartbeat = heartbeat
+        # A silent, stalled connection is noticed within the client's request timeout.
+        self._heartbeat = heartbeat or min(HEARTBEAT_SECONDS, http.timeout)
         self._backoff_base = backoff_base
         self._backoff_cap = backoff_cap
         self._flags_wait = flags_wait

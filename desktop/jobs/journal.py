@@ -10,11 +10,11 @@ import asyncio
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from desktop.base import atomic
 from desktop.comfy.types import ImageRef
 from desktop.jobs.model import JobError, JobOutput, JobSnapshot, JobState, Reason
 
@@ -127,18 +127,9 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 
 def _write(path: Path, records: list[dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A unique temp name: a write abandoned by a cancelled task may still be running.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"version": VERSION, "jobs": records}, fh, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Unique temp names: a write abandoned by a cancelled task may still be running.
+    text = json.dumps({"version": VERSION, "jobs": records}, ensure_ascii=False)
+    atomic.atomic_write(path, text, make_parents=True)
 
 
 class Journal:

@@ -4,10 +4,13 @@ only). The library is duck-typed (jobs and library are independent layers)."""
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from desktop.base import atomic
 from desktop.jobs.model import JobOutput, JobSnapshot, node_title
 
 
@@ -49,8 +52,20 @@ class LibrarySink:
             self._library = await self._opener()
         return self._library
 
-    async def store(self, job: JobSnapshot, output: JobOutput, data: bytes) -> Path:
+    async def staging_dir(self) -> Path:
+        """Downloads wait in the library's own hidden temp files (cleaned by "check
+        library"); a library without a root folder gets the system's temp folder."""
+        root = getattr(await self.library(), "root", None)
+        return Path(root) if root is not None else Path(tempfile.gettempdir())
+
+    async def store(self, job: JobSnapshot, output: JobOutput, source: Path) -> Path:
         library = await self.library()
+        try:
+            # The library checks, hashes and reads metadata from the bytes; the download cap
+            # bounds what this holds in memory.
+            data = await asyncio.to_thread(source.read_bytes)
+        finally:
+            await asyncio.to_thread(atomic.discard, source)
         item = await library.add_result(
             data=data,
             server_filename=output.ref.filename,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import paths
-from desktop.comfy.errors import ComfyError, PromptRejected
+from desktop.comfy.errors import AuthenticationRequired, ComfyError, PromptRejected
 from desktop.comfy.messages import (
     Connected,
     Disconnected,
@@ -34,9 +34,10 @@ from desktop.comfy.messages import (
     ProgressState,
     Status,
 )
-from desktop.comfy.types import QueueSnapshot
-from desktop.jobs.collect import Collector
+from desktop.comfy.types import QueueSnapshot, SubmitResult
+from desktop.jobs.collect import Collector, CollectPolicy
 from desktop.jobs.journal import Journal
+from desktop.jobs.lost_answer import look_for
 from desktop.jobs.model import (
     JobError,
     JobSnapshot,
@@ -84,6 +85,7 @@ class JobManager:
         result_sink: ResultSink | None = None,
         silence_timeout: float = 15.0,
         queue_interval: float = 1.0,
+        collect_policy: CollectPolicy | None = None,
     ) -> None:
         self._client = client
         self.server_url = server_url or str(getattr(client, "base_url", ""))
@@ -101,7 +103,7 @@ class JobManager:
         self._change_cbs: list[Callable[[JobSnapshot], None]] = []
         self._preview_cbs: list[Callable[[str, PreviewImage], None]] = []
         self._waiters: dict[str, list[asyncio.Future[JobSnapshot]]] = {}
-        self._collector = Collector(client, self)
+        self._collector = Collector(client, self, collect_policy or CollectPolicy())
         self._sync = QueueSync(client, self, silence=silence_timeout, interval=queue_interval)
 
     # ------------------------------------------------------------------ lifecycle
@@ -341,7 +343,9 @@ class JobManager:
     ) -> JobSnapshot:
         """POST the (already seeded) prompt under a fresh prompt_id and start tracking it.
 
-        Raises PromptRejected (the job is kept as REJECTED) or another ComfyError (FAILED).
+        Raises PromptRejected (the job is kept as REJECTED) or another ComfyError: the job is
+        FAILED, or QUEUED with a note when the answer was lost and the server cannot say
+        whether it kept it. A lost answer for a job the server has is not an error.
         """
         prompt = copy.deepcopy(dict(prompt))
         job_id = str(uuid.uuid4())
@@ -367,10 +371,61 @@ class JobManager:
             rejection = err
             self.mutate(tracker, lambda: tracker.rejected(rejection))
             raise
-        except (ComfyError, asyncio.CancelledError) as err:
-            error = JobError(str(err)) if str(err) else JobError.because(Reason.NOT_SENT)
-            self.mutate(tracker, lambda: tracker.finish(JobState.FAILED, error))
+        except AuthenticationRequired as err:  # refused before it reached ComfyUI
+            self._not_sent(tracker, err)
             raise
+        except ComfyError as err:
+            # The answer may be lost while the server kept the job: we chose its prompt_id,
+            # so look for it instead of leaving it to run uncollected.
+            if await self._recover_lost_submit(tracker, err):
+                return tracker.snapshot
+            raise
+        except asyncio.CancelledError:
+            # Stopped while the server may already hold the job: keep it, so a cancel (or
+            # the next reconcile) settles it instead of leaving it to run unseen.
+            self._unconfirmed(tracker, "Sending was interrupted; the job is looked for again.")
+            raise
+        return await self._accepted(tracker, result)
+
+    def _unconfirmed(self, tracker: JobTracker, note: str) -> None:
+        """Sent, but whether the server kept it is unknown: QUEUED with a note; reconcile
+        finds it, collects it or calls it lost."""
+        self.mutate(tracker, lambda: tracker.add_warning(note))
+        self.mutate(tracker, lambda: tracker.accepted(0.0))
+
+    def _not_sent(self, tracker: JobTracker, err: BaseException) -> None:
+        error = JobError(str(err)) if str(err) else JobError.because(Reason.NOT_SENT)
+        self.mutate(tracker, lambda: tracker.finish(JobState.FAILED, error))
+
+    async def _recover_lost_submit(self, tracker: JobTracker, err: ComfyError) -> bool:
+        """After POST /prompt failed without a verdict: True when the server has the job after
+        all (it is then tracked, or collected if it already ran). False when it surely does
+        not (the job is FAILED) or cannot be asked now (the job stays QUEUED so the next
+        reconcile finds it, collects it or calls it lost; cancelling it works as usual)."""
+        try:
+            async with self._sync.lock:
+                found = await look_for(self._client, tracker.id)
+        except ComfyError as lookup_err:
+            log.warning(
+                "POST /prompt of %s failed (%s); the server cannot be asked: %s",
+                tracker.id, err, lookup_err,
+            )  # fmt: skip
+            self._unconfirmed(
+                tracker, "The server's answer was lost; the job is looked for again on reconnect."
+            )
+            return False
+        if found is None:
+            self._not_sent(tracker, err)
+            return False
+        log.warning("The answer to POST /prompt of %s was lost (%s); found it", tracker.id, err)
+        await self._accepted(tracker, SubmitResult(tracker.id, found.number))
+        if found.item is not None:
+            self._collector.start(tracker.id, found.item)
+        return True
+
+    async def _accepted(self, tracker: JobTracker, result: SubmitResult) -> JobSnapshot:
+        job_id = tracker.id
+        prompt = tracker.snapshot.prompt
         notes = [
             f"{node_title(prompt, n.node_id) or n.node_id} › {e.input_name or n.class_type}: "
             f"{e.message}"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.comfy.errors import ComfyError
 from desktop.comfy.types import QueueSnapshot
+from desktop.jobs.collect import waits_for_reconnect
 from desktop.jobs.model import JobError, JobState, Reason
 from desktop.jobs.reconcile import judge_queue
 
@@ -34,16 +35,18 @@ class QueueSync:
         self.last_queue: QueueSnapshot | None = None
         self.lock = asyncio.Lock()
 
-    async def reconcile(self) -> None:
-        """Check every unfinished job against /queue and /history (after each (re)connect)."""
+    async def reconcile(self) -> ComfyError | None:
+        """Check every unfinished job against /queue and /history (after each (re)connect).
+        Returns the error when /queue could not be read."""
         async with self.lock:
             requested_at = time.monotonic()
             try:
                 queue = await self._client.queue()
             except ComfyError as err:
                 log.info("Could not read the queue to reconcile jobs: %s", err)
-                return
+                return err
             await self.apply_queue(queue, requested_at, Reason.SERVER_RESTARTED)
+            return None
 
     def request_refresh(self) -> None:
         if self._m.closed:
@@ -90,6 +93,8 @@ class QueueSync:
             item = await self._client.history_item(job_id)
         except ComfyError as err:
             log.info("Could not read the history of %s: %s", job_id, err)
+            if not waits_for_reconnect(err):
+                self._m.collector.note_failure(job_id, err)  # bounded: gives up after N
             return
         if tracker.finished or self._m.collector.busy(job_id):
             return
@@ -127,4 +132,9 @@ class QueueSync:
             for tracker in silent:
                 tracker.last_activity = now
             log.info("No news about %d job(s); checking the server", len(silent))
-            await self.reconcile()
+            err = await self.reconcile()
+            if err is not None and not waits_for_reconnect(err):
+                # A server that answers but not sensibly must not keep silent jobs forever.
+                for tracker in silent:
+                    what = "The server could not be asked about this job"
+                    self._m.collector.note_failure(tracker.id, err, what)

@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar
 from desktop.comfy import cache as _cache
 from desktop.comfy.client import ComfyClient
 from desktop.comfy.errors import ComfyError
+from desktop.comfy.http import DEFAULT_MAX_DOWNLOAD
 from desktop.comfy.messages import (
     Connected,
     Connecting,
@@ -32,6 +33,7 @@ from desktop.comfy.messages import (
 )
 from desktop.comfy.object_info import ObjectInfo
 from desktop.comfy.types import SystemStats
+from desktop.jobs.collect import CollectPolicy
 from desktop.jobs.manager import JobManager
 from desktop.jobs.sinks import ResultSink
 from desktop.jobs.tasks import TaskSet
@@ -94,6 +96,10 @@ class ServerSession:
         load_object_info: bool = True,
         stats_interval: float = 5.0,
         silence_timeout: float = 15.0,
+        timeout: float = 30.0,
+        idle_timeout: float | None = None,
+        max_download: int = DEFAULT_MAX_DOWNLOAD,
+        collect_policy: CollectPolicy | None = None,
     ) -> None:
         self.client = ComfyClient(
             base_url,
@@ -102,12 +108,16 @@ class ServerSession:
             ca_file=ca_file,
             verify_tls=verify_tls,
             client_id=client_id,
+            timeout=timeout,
+            idle_timeout=idle_timeout,
+            max_download=max_download,
         )
         self.jobs = JobManager(
             self.client,
             journal_path=journal_path,
             result_sink=result_sink,
             silence_timeout=silence_timeout,
+            collect_policy=collect_policy,
         )
         self.status = SessionStatus(ConnState.STOPPED, self.client.base_url)
         self.object_info: ObjectInfo | None = None

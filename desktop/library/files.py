@@ -3,30 +3,17 @@ never-overwriting writes that stay inside the library root."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import os
-import re
-import secrets
-import tempfile
 import time
-import unicodedata
 from pathlib import Path
+
+from desktop.base import atomic
+from desktop.base.atomic import TEMP_PREFIX, TEMP_SUFFIX
+from desktop.base.names import MAX_NAME_BYTES, bound_length, safe_filename
 
 from .errors import UnsafePathError
 
-MAX_NAME_BYTES = 120
-TEMP_PREFIX = ".comfydesk-"
-TEMP_SUFFIX = ".part"
-
-_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
-    f"{dev}{n}" for dev in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")
-}
-# Characters Windows forbids in names, plus both separators (a server name is never a path).
-_FORBIDDEN = re.compile(r'[<>:"/\\|?*]')
-# Bidirectional overrides make "gnp.exe" look like "exe.png"; drop them with control chars.
-_BIDI = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_EXT = re.compile(r"\.[A-Za-z0-9]{1,10}$")
+__all__ = ["MAX_NAME_BYTES", "TEMP_PREFIX", "TEMP_SUFFIX", "safe_filename"]
 
 # Formats we recognise by their first bytes, and the extension the file must then carry.
 _MAGIC: tuple[tuple[int, bytes, str], ...] = (
@@ -51,34 +38,6 @@ _ALLOWED_EXT = {
 }  # fmt: skip
 
 
-def safe_filename(name: str, default: str = "image") -> str:
-    """A plain file name from an untrusted one: never a path, never special on any OS."""
-    name = unicodedata.normalize("NFC", name or "")
-    # Keep only the last component whichever separator the server used.
-    name = re.split(r"[/\\]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cc" and ch not in _BIDI)
-    name = _FORBIDDEN.sub("_", name)
-    name = name.strip(" .")
-    if not name:
-        name = default
-    if name.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
-        name = "_" + name
-    return _bound_length(name, MAX_NAME_BYTES)
-
-
-def _bound_length(name: str, max_bytes: int) -> str:
-    if len(name.encode("utf-8")) <= max_bytes:
-        return name
-    match = _EXT.search(name)
-    ext = match.group(0) if match else ""
-    stem = name[: len(name) - len(ext)]
-    budget = max_bytes - len(ext.encode("utf-8"))
-    # Cut on a character boundary; errors="ignore" drops a split multi-byte sequence.
-    stem = stem.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
-    stem = unicodedata.normalize("NFC", stem).rstrip(" .") or "image"
-    return stem + ext
-
-
 def sniff_extension(data: bytes) -> str | None:
     """The extension that matches the content, or None if the format is not recognised."""
     for offset, magic, ext in _MAGIC:
@@ -96,7 +55,7 @@ def sniff_extension(data: bytes) -> str | None:
 def name_for_content(name: str, data: bytes) -> str:
     """Make the extension tell the truth about the bytes, so the OS opens the file as what it
     is; an unknown format with an unknown extension gets ``.bin`` (never an executable)."""
-    safe = safe_filename(name)
+    safe = safe_filename(name, executable_ok=True)  # the allow-list below is stricter
     stem, ext = os.path.splitext(safe)
     sniffed = sniff_extension(data)
     lower = ext.lower()
@@ -105,10 +64,10 @@ def name_for_content(name: str, data: bytes) -> str:
             return safe
         if sniffed == ".mp4" and lower in {".mp4", ".m4v", ".m4a", ".mov"}:
             return safe
-        return _bound_length(f"{stem or 'image'}{sniffed}", MAX_NAME_BYTES)
+        return bound_length(f"{stem or 'image'}{sniffed}", MAX_NAME_BYTES)
     if lower in _ALLOWED_EXT:
         return safe
-    return _bound_length(f"{safe}.bin", MAX_NAME_BYTES)
+    return bound_length(f"{safe}.bin", MAX_NAME_BYTES)
 
 
 def month_folder(created: float) -> str:
@@ -126,119 +85,19 @@ def ensure_inside(root: Path, path: Path) -> Path:
     return resolved
 
 
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a directory for fsync; NTFS journals the rename.
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def new_file_mode() -> int:
-    """The mode ``open()`` gives a new file: 0o666 less the user's umask. (mkstemp makes
-    0o600 files; pictures must be as readable as any other file the artist saves.)"""
-    return 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return _umask_by_setting_it()
-
-
-@functools.cache
-def _umask_by_setting_it() -> int:
-    # No way to read it without setting it; put it straight back, and only once (another
-    # thread creating a file in between would get the stand-in mask).
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _write_temp(directory: Path, data: bytes, *, sync: bool) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, new_file_mode())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            if sync:
-                os.fsync(fh.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return Path(tmp)
-
-
-def _candidates(name: str):
-    stem, ext = os.path.splitext(name)
-    yield name
-    for n in range(1, 1000):
-        yield f"{stem}-{n}{ext}"
-    while True:
-        yield f"{stem}-{secrets.token_hex(4)}{ext}"
-
-
-def reserve_name(directory: Path, name: str) -> Path:
-    """Create an empty file with ``name`` or ``name-1``, ``-2`` … (O_EXCL, so two writers can
-    never pick the same name and nothing is overwritten)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    flags |= getattr(os, "O_BINARY", 0)
-    for candidate in _candidates(name):
-        path = directory / candidate
-        try:
-            fd = os.open(path, flags, 0o666)  # less the umask, like any new file
-        except FileExistsError:
-            continue
-        os.close(fd)
-        return path
-    raise AssertionError("unreachable")  # _candidates never ends
-
-
 def write_new_file(root: Path, directory: Path, name: str, data: bytes, *, sync: bool = True):
-    """Write ``data`` under a fresh name in ``directory`` (inside ``root``): reserve the name,
-    write a temp file in the same folder, fsync, then rename over the reservation. A crash
-    leaves at worst an empty reservation or a ``.comfydesk-*.part`` file, both of which
-    "check library" removes. Returns the final path."""
+    """Write ``data`` under a fresh name (``name``, ``name-1``, …) in ``directory`` (inside
+    ``root``) through the one atomic writer. A crash leaves at worst a ``.comfydesk-*.part``
+    file, which "check library" removes. Returns the final path."""
     directory.mkdir(parents=True, exist_ok=True)
     ensure_inside(root, directory)
-    final = reserve_name(directory, safe_filename(name))
-    tmp: Path | None = None
-    try:
-        ensure_inside(root, final)
-        tmp = _write_temp(directory, data, sync=sync)
-        os.replace(tmp, final)
-    except BaseException:
-        for leftover in (tmp, final):
-            if leftover is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(leftover)
-        raise
-    if sync:
-        _fsync_dir(directory)
-    return final
+    return atomic.write_new(directory, safe_filename(name, executable_ok=True), data, sync=sync)
 
 
 def replace_file(path: Path, data: bytes) -> None:
     """Atomically create or replace ``path`` (for caches such as thumbnails)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _write_temp(path.parent, data, sync=False)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic.atomic_write(path, data, sync=False, make_parents=True)
 
 
 def is_temp_file(path: Path) -> bool:
-    return path.name.startswith(TEMP_PREFIX) and path.name.endswith(TEMP_SUFFIX)
+    return atomic.is_temp_file(path)

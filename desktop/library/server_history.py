@@ -17,18 +17,20 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from desktop.base import atomic
 from desktop.comfy.types import HistoryItem, ImageRef
 
 from . import thumbs
 from .errors import ImageError, ThumbnailError
 from .extract import extract_params
-from .files import replace_file, sniff_extension
+from .files import sniff_extension
 from .models import ExtractedParams, LibraryItem
 
 log = logging.getLogger("library")
@@ -47,7 +49,7 @@ class HistoryClient(Protocol):
 
     async def history_item(self, prompt_id: str) -> HistoryItem | None: ...
 
-    async def view(self, ref: ImageRef, *, preview: str | None = None) -> bytes: ...
+    async def download(self, ref: ImageRef, directory: Path) -> Path: ...
 
 
 class ResultStore(Protocol):
@@ -306,12 +308,20 @@ class ServerHistory:
             found = await asyncio.to_thread(self.cached_original, image)
             if found is not None:
                 return found
+            folder = self.cache_dir / stem[:2]
+            await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
             async with self._downloads:
-                data = await self.client.view(image.ref)
-            ext = sniff_extension(data) or Path(image.ref.filename).suffix.lstrip(".") or "bin"
-            ext = "".join(ch for ch in ext.lower() if ch.isalnum())[:8] or "bin"
-            dest = self.cache_dir / stem[:2] / f"{stem}.{ext}"
-            await asyncio.to_thread(_write, dest, data)
+                # Streamed to a temp file in the cache (size-capped), never held whole.
+                staged = await self.client.download(image.ref, folder)
+            try:
+                head = await asyncio.to_thread(_head, staged)
+                ext = sniff_extension(head) or Path(image.ref.filename).suffix.lstrip(".")
+                ext = "".join(ch for ch in (ext or "").lower() if ch.isalnum())[:8] or "bin"
+                dest = folder / f"{stem}.{ext}"
+                await asyncio.to_thread(os.replace, staged, dest)
+            except BaseException:
+                await asyncio.to_thread(atomic.discard, staged)
+                raise
             return dest
 
     async def thumbnail(self, image: ServerImage, size: int = thumbs.THUMB_SIZE) -> Path:
@@ -355,6 +365,6 @@ def _shifted(anchor: tuple[int, str] | None, delta: int) -> tuple[int, str] | No
     return None if anchor is None else (max(0, anchor[0] + delta), anchor[1])
 
 
-def _write(dest: Path, data: bytes) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    replace_file(dest, data)
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(64)

@@ -4,11 +4,11 @@ into it ("Reuse parameters", "Reuse seed") and the edited workflow out as API-fo
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from desktop.base import atomic
 from desktop.comfy.object_info import ObjectInfo
 from desktop.ui.form import FormModel
 from desktop.workflow.document import Workflow, is_link
@@ -20,9 +20,7 @@ Key = tuple[str, str]
 def write_api_json(path: Path, prompt: Mapping[str, Any]) -> None:
     """Write atomically (blocking: call through ``asyncio.to_thread``)."""
     text = json.dumps(prompt, indent=2, ensure_ascii=False) + "\n"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.atomic_write(path, text)
 
 
 def shows_same_graph(form: FormModel, workflow: Workflow) -> bool:

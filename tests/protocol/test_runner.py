@@ -56,14 +56,14 @@ async def test_count_three_saves_every_image_and_exits_0(demo_server, tmp_path, 
 
 async def test_rejection_prints_each_problem_and_exits_2(demo_server, tmp_path, capsys):
     code = await run_cli(
-        WORKFLOW, "--server", demo_server.url, "--out", tmp_path,
+        WORKFLOW, "--server", demo_server.url, "--out", tmp_path / "out",
         "--set", "Load Checkpoint.ckpt_name=missing.safetensors", "--set", "3.steps=0",
     )  # fmt: skip
     err = capsys.readouterr().err
     assert code == 2
     assert "Load Checkpoint › ckpt_name: " in err
     assert "KSampler › steps: " in err
-    assert files_in(tmp_path) == []
+    assert files_in(tmp_path / "out") == []
 
 
 async def test_bad_set_option_exits_2_without_submitting(demo_server, tmp_path, capsys):

@@ -140,18 +140,17 @@ async def test_downloads_run_in_parallel_but_each_file_once(client, tmp_path):
     pid = (await client.submit(txt2img(9, batch=2))).prompt_id
     await finished(client, pid)
     calls = []
-    real_view = client.view
+    real_download = client.download
 
-    async def counting_view(ref, **options):
-        calls.append((ref, options))
-        return await real_view(ref, **options)
+    async def counting_download(ref, directory):
+        calls.append(ref)
+        return await real_download(ref, directory)
 
-    client.view = counting_view
+    client.download = counting_download  # the original, never /view?preview=
     history = ServerHistory(client, tmp_path / "cache")
     images = await history.first_page()
     thumbs = await asyncio.gather(*(history.thumbnail(i) for i in images * 3))
     assert len(set(thumbs)) == 2
-    assert sorted(ref.filename for ref, _ in calls) == sorted(i.ref.filename for i in images)
-    assert all(options == {} for _, options in calls)  # never /view?preview=
+    assert sorted(ref.filename for ref in calls) == sorted(i.ref.filename for i in images)
     originals = {await history.original(i) for i in images}
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in originals)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from desktop.base import atomic
 from desktop.comfy.errors import ServerUnreachable
 from desktop.comfy.messages import ServerMessage, parse_message
 from desktop.comfy.parsing import parse_history_item, parse_queue
@@ -103,6 +104,10 @@ class FakeClient:
         self._check()
         self.calls.append(("view", ref))
         return self.files[ref.filename]
+
+    async def download(self, ref: ImageRef, directory: Path) -> Path:
+        data = await self.view(ref)
+        return atomic.write_temp(directory, data)
 
     async def delete_queued(self, prompt_ids: list[str]) -> None:
         self.calls.append(("delete", tuple(prompt_ids)))

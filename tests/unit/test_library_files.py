@@ -40,7 +40,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
         ("Aux .png", "_Aux .png"),
         ("CONSOLE.png", "CONSOLE.png"),
         ("a\x00b\x1fc\x7f.png", "abc.png"),
-        ("x\u202egnp.exe", "xgnp.exe"),
+        ("x\u202egnp.exe", "xgnp.exe.bin"),
         ("..", "image"),
         ("...", "image"),
         ("", "image"),
@@ -125,10 +125,10 @@ def test_write_new_file_never_overwrites(tmp_path: Path) -> None:
 def test_write_new_file_cleans_up_when_the_write_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken_replace(src: str, dst: str) -> None:
+    def broken_fsync(fd: int) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(os, "replace", broken_replace)
+    monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(OSError, match="disk full"):
         write_new_file(tmp_path, tmp_path / "d", "x.png", b"data")
     assert list((tmp_path / "d").iterdir()) == []

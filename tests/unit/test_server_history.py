@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from desktop.base import atomic
 from desktop.comfy.parsing import parse_history_item
 from desktop.comfy.types import HistoryItem, ImageRef
 from desktop.library.server_history import HistoryMoved, ServerHistory, images_of
@@ -87,6 +88,9 @@ class FakeHistoryClient:
         assert preview is None, "thumbnails are made locally, never with /view?preview="
         self.views.append(ref)
         return png(int(ref.filename.split("_")[1]))
+
+    async def download(self, ref: ImageRef, directory: Path) -> Path:
+        return atomic.write_temp(directory, await self.view(ref))
 
 
 def numbers(images) -> list[int]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop import paths
+from desktop.base import atomic
 
 log = logging.getLogger("comfydesk.ui")
 
@@ -80,10 +80,7 @@ def remember(fingerprint: str, remembered: Remembered, path: Path | None = None)
         by_age = sorted(workflows, key=lambda f: _saved_at(workflows[f]))
         for old in by_age[: len(workflows) - MAX_WORKFLOWS]:
             del workflows[old]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"version": 1, "workflows": workflows}), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.atomic_write(path, json.dumps({"version": 1, "workflows": workflows}), make_parents=True)
 
 
 def _saved_at(entry: Any) -> float:

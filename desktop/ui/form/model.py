@@ -9,13 +9,13 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from desktop.base import atomic
 from desktop.comfy.errors import PromptRejected
 from desktop.comfy.object_info import ObjectInfo
 from desktop.ui.form import memory
@@ -462,9 +462,7 @@ class FormModel(QObject):
     def save_as(self, path: Path) -> None:
         """Export the edited workflow as API-format JSON (what ComfyUI's "Export (API)" gives)."""
         text = json.dumps(self.current_workflow().to_prompt(), indent=2, ensure_ascii=False)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        atomic.atomic_write(path, text + "\n")
 
 
 _CHOICE_KINDS = frozenset({ParamKind.CHOICE, ParamKind.IMAGE, ParamKind.MASK})

@@ -1,0 +1,5 @@
+"""The base layer: small Qt-free helpers every other layer uses, with one copy of each rule.
+
+``atomic``: write a file so no reader (and no crash) ever sees half of it.
+``names``: turn an untrusted name (a server's, a user's) into one safe path component.
+"""
