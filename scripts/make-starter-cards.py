@@ -26,7 +26,9 @@ def sky(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int]) -> None:
         draw.line([(x0, y), (x1 - 1, y)], fill=colour)
 
 
-def landscape(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], soft: bool = False) -> None:
+def landscape(
+    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], soft: bool = False
+) -> None:
     """Sky, sun, two hills and a tree inside ``box``."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
@@ -36,14 +38,33 @@ def landscape(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], soft: b
     draw.ellipse([sun[0] - r, sun[1] - r, sun[0] + r, sun[1] + r], fill=(255, 224, 140))
     far = (96, 140, 120) if not soft else (150, 180, 170)
     near = (52, 104, 78) if not soft else (110, 160, 130)
-    draw.polygon([(x0, y1), (x0, y0 + h * 0.62), (x0 + w * 0.35, y0 + h * 0.45),
-                  (x0 + w * 0.75, y0 + h * 0.66), (x1, y0 + h * 0.58), (x1, y1)], fill=far)
-    draw.polygon([(x0, y1), (x0, y0 + h * 0.80), (x0 + w * 0.45, y0 + h * 0.68),
-                  (x1, y0 + h * 0.86), (x1, y1)], fill=near)
+    draw.polygon(
+        [
+            (x0, y1),
+            (x0, y0 + h * 0.62),
+            (x0 + w * 0.35, y0 + h * 0.45),
+            (x0 + w * 0.75, y0 + h * 0.66),
+            (x1, y0 + h * 0.58),
+            (x1, y1),
+        ],
+        fill=far,
+    )
+    draw.polygon(
+        [
+            (x0, y1),
+            (x0, y0 + h * 0.80),
+            (x0 + w * 0.45, y0 + h * 0.68),
+            (x1, y0 + h * 0.86),
+            (x1, y1),
+        ],
+        fill=near,
+    )
     tx, ty = x0 + w * 0.25, y0 + h * 0.70
     draw.rectangle([tx - w * 0.01, ty, tx + w * 0.01, ty + h * 0.10], fill=(90, 60, 40))
-    draw.polygon([(tx - w * 0.06, ty + h * 0.02), (tx, ty - h * 0.18), (tx + w * 0.06, ty + h * 0.02)],
-                 fill=(30, 80, 56))
+    draw.polygon(
+        [(tx - w * 0.06, ty + h * 0.02), (tx, ty - h * 0.18), (tx + w * 0.06, ty + h * 0.02)],
+        fill=(30, 80, 56),
+    )
 
 
 def frame(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int]) -> None:
@@ -62,7 +83,9 @@ def card() -> tuple[Image.Image, ImageDraw.ImageDraw]:
 
 def text_to_image() -> Image.Image:
     image, draw = card()
-    draw.rounded_rectangle([18, 50, 110, 150], radius=10, fill=(255, 255, 255), outline=INK, width=3)
+    draw.rounded_rectangle(
+        [18, 50, 110, 150], radius=10, fill=(255, 255, 255), outline=INK, width=3
+    )
     for i, length in enumerate((70, 56, 64, 40)):
         draw.line([(30, 72 + i * 20), (30 + length, 72 + i * 20)], fill=(120, 124, 140), width=6)
     arrow(draw, 120, 160, 100)
@@ -108,15 +131,19 @@ def inpaint() -> Image.Image:
 def upscale() -> Image.Image:
     image, draw = card()
     small = (22, 88, 82, 148)
-    x0, y0, x1, y1 = small
+    x0, y0, x1, _y1 = small
     cells = 6  # a pixelated little picture
     step = (x1 - x0) // cells
     for i in range(cells):
         for j in range(cells):
             t = j / cells
-            colour = tuple(round(a + (b - a) * t) for a, b in zip(SKY_TOP, (52, 104, 78), strict=True))
-            draw.rectangle([x0 + i * step, y0 + j * step, x0 + (i + 1) * step - 1,
-                            y0 + (j + 1) * step - 1], fill=colour)
+            colour = tuple(
+                round(a + (b - a) * t) for a, b in zip(SKY_TOP, (52, 104, 78), strict=True)
+            )
+            draw.rectangle(
+                [x0 + i * step, y0 + j * step, x0 + (i + 1) * step - 1, y0 + (j + 1) * step - 1],
+                fill=colour,
+            )
     frame(draw, small)
     arrow(draw, 92, 140, 118)
     big = (150, 20, 302, 172)
