@@ -223,6 +223,23 @@ class Workspace(QObject):
         self.clear_message()
         self.workflow_opened.emit(path, workflow.name or path.name)
 
+    def open_document(self, workflow: Workflow | None, note: str = "") -> bool:
+        """Show a workflow that came from no file (a starter, a server template); ``note``
+        stays in the message line (e.g. what was fitted to this server). ``None`` only says
+        why nothing can open yet."""
+        info = self.object_info
+        if workflow is None or info is None:
+            self._show(self.tr("Connect to a server first, then choose again."), error=True)
+            return False
+        if self._open_task is not None:
+            self._open_task.cancel()  # the newest choice wins
+        self._pending = None
+        self.form.load(workflow, info)
+        self._show(note)
+        self.document_changed.emit(workflow.name)
+        self.state_changed.emit()
+        return True
+
     # ------------------------------------------------------------------ generating
 
     def generate(self, count: int | None = None, *, front: bool = False) -> asyncio.Task | None:

@@ -1,0 +1,204 @@
+"""The artist's first hour: starter cards on the empty form, File › New from Template, and the
+server's template gallery — against the demo server, clicking real widgets."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiohttp import web
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from desktop.app import AppOptions
+from desktop.comfy.client import ComfyClient
+from desktop.comfy.object_info import ObjectInfo
+from desktop.demo.config import DemoConfig, showcase_models
+from desktop.jobs.model import JobState
+from desktop.ui.connection import Phase
+from desktop.ui.installers import default_installers
+from desktop.ui.templates.gallery_dialog import TemplateGalleryDialog
+from desktop.ui.templates.library import LibraryState, TemplateLibrary
+from desktop.workflow.starters import StarterKind
+from tests.conftest import recorded_object_info_raw
+from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_phase, wait_until
+from tests.ui.workspace_support import Driver, start_app
+
+__all__ = ["make_app"]
+pytestmark = [QT_NOISE, pytest.mark.demo_only]
+
+
+class DialogWatch(QObject):
+    """Remembers every file dialog shown anywhere in the app."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.file_dialogs = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QFileDialog):
+            self.file_dialogs += 1
+        return False
+
+
+class Artist:
+    """Every gesture of the artist goes through :meth:`click`, which counts it."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot = qtbot
+        self.clicks = 0
+
+    def click(self, widget: QWidget) -> None:
+        assert widget.isVisible(), widget
+        assert widget.isEnabled(), widget
+        self.clicks += 1
+        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+async def test_first_launch_to_first_picture_in_two_clicks(make_app: AppFactory, qtbot) -> None:
+    watch = DialogWatch()
+    QApplication.instance().installEventFilter(watch)
+    app = make_app(AppOptions(demo=True), installers=default_installers())
+    run = asyncio.ensure_future(app.run())  # exactly what `comfydesk --demo` does
+    try:
+        await wait_phase(app, Phase.CONNECTED)
+        driver = Driver(app, qtbot, None)
+        await wait_until(lambda: driver.workspace.object_info is not None)
+        artist = Artist(qtbot)
+        panel = driver.panel
+        assert panel.stack.currentWidget() is panel.empty_page  # "No workflow open" + cards
+
+        artist.click(panel.starter_cards.cards[StarterKind.TEXT_TO_IMAGE])  # 1
+        await wait_until(lambda: driver.workspace.form.is_loaded())
+        assert panel.stack.currentWidget() is driver.view
+        assert driver.workspace.message == ""  # fitted to the server: nothing to fix
+        assert app.window.windowTitle().startswith("Text to image — ")
+
+        session = app.connection.session
+        assert session is not None
+        artist.click(panel.generate_bar.button)  # 2
+        await wait_until(lambda: len(session.jobs.jobs()) == 1)
+        (job,) = session.jobs.jobs()
+        done = await session.jobs.wait(job.id, timeout=60)
+        assert done.state is JobState.SUCCEEDED
+        gallery = await driver.gallery()
+        await wait_until(lambda: gallery.model.rowCount() >= 1)
+        assert gallery.model.entries()[0].path == done.saved_paths[0]
+        assert done.saved_paths[0].is_file()
+
+        assert artist.clicks <= 3
+        assert watch.file_dialogs == 0
+    finally:
+        QApplication.instance().removeEventFilter(watch)
+        app.request_quit()
+        assert await asyncio.wait_for(run, 20) == 0
+
+
+async def test_starters_say_what_they_fitted_to_the_server(
+    make_app: AppFactory, qtbot, demo_server
+) -> None:
+    driver = await start_app(make_app, qtbot, demo_server)
+    cards = driver.panel.starter_cards
+    await wait_until(lambda: all(not c.picture.pixmap().isNull() for c in cards.cards.values()))
+
+    qtbot.mouseClick(cards.cards[StarterKind.UPSCALE], Qt.MouseButton.LeftButton)
+    await wait_until(lambda: driver.workspace.form.is_loaded())
+    # The recorded server has no upscale model: a plain resize, said plainly.
+    assert "no upscale model" in driver.workspace.message
+    assert not driver.workspace.message_is_error
+    classes = {n.class_type for n in driver.workspace.form.workflow().nodes.values()}
+    assert "ImageScaleBy" in classes
+
+    (job,) = await driver.generate()
+    done = await driver.finished(job)
+    assert done.state is JobState.SUCCEEDED
+    await driver.app.shutdown()
+
+
+async def test_new_from_template_menu_opens_a_starter(
+    make_app: AppFactory, qtbot, demo_server
+) -> None:
+    driver = await start_app(make_app, qtbot, demo_server)
+    menu = driver.app.window.new_menu
+    menu.aboutToShow.emit()
+    titles = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert titles == [
+        "Text to image",
+        "Image to image",
+        "Inpaint",
+        "Upscale",
+        "Server Templates…",
+    ]
+    menu.actions()[2].trigger()  # Inpaint
+    await wait_until(lambda: driver.workspace.form.is_loaded())
+    workflow = driver.workspace.form.workflow()
+    assert "VAEEncodeForInpaint" in {n.class_type for n in workflow.nodes.values()}
+    assert driver.workspace.form.validate() == []
+    await driver.app.shutdown()
+
+
+async def test_template_gallery_marks_what_the_server_cannot_run_and_opens_the_rest(
+    make_app: AppFactory, qtbot, demo_server_factory
+) -> None:
+    demo = await demo_server_factory(DemoConfig(models=showcase_models()))
+    driver = await start_app(make_app, qtbot, demo)
+    qtbot.mouseClick(driver.panel.starter_cards.browse, Qt.MouseButton.LeftButton)
+    dialog = _gallery(driver)
+    await wait_until(lambda: dialog.library.state is LibraryState.READY)
+    assert dialog.grid.count() == 3
+    await wait_until(lambda: all(dialog.library.check(n) is not None for n in _names(dialog)))
+    flux = dialog._items["flux_schnell"]
+    assert "cannot run here" in flux.text()
+    assert "cannot run here" not in dialog._items["default"].text()
+    await wait_until(lambda: not dialog._items["default"].icon().isNull())
+
+    dialog.search.setText("flux")
+    assert [n for n in _names(dialog) if not dialog._items[n].isHidden()] == ["flux_schnell"]
+    dialog.grid.setCurrentItem(flux)
+    assert "flux1-schnell-fp8.safetensors" in dialog.details.text()
+    assert not dialog.open_button.isEnabled()
+
+    dialog.search.clear()
+    dialog.grid.setCurrentItem(dialog._items["default"])
+    assert dialog.open_button.isEnabled()
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    await wait_until(lambda: driver.workspace.form.is_loaded())
+    await wait_until(lambda: not dialog.isVisible())
+    assert driver.workspace.form.workflow().name == "Image Generation"
+    (job,) = await driver.generate()
+    assert (await driver.finished(job)).state is JobState.SUCCEEDED
+    await driver.app.shutdown()
+
+
+def _gallery(driver: Driver) -> TemplateGalleryDialog:
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, TemplateGalleryDialog)]
+    visible = [d for d in dialogs if d.isVisible()]
+    assert len(visible) == 1
+    return visible[0]
+
+
+def _names(dialog: TemplateGalleryDialog) -> list[str]:
+    return list(dialog._items)
+
+
+async def test_a_server_without_a_template_library_says_so(qtbot) -> None:
+    app = web.Application()  # 404 everywhere, like a server without the templates package
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    client = ComfyClient(f"http://127.0.0.1:{runner.addresses[0][1]}")
+    info = ObjectInfo(recorded_object_info_raw())
+    library = TemplateLibrary(lambda: client, lambda: info)
+    dialog = TemplateGalleryDialog(library)
+    qtbot.addWidget(dialog)
+    try:
+        library.load()
+        await wait_until(lambda: library.state is LibraryState.NONE)
+        assert dialog.status.text().startswith("This server has no template library")
+        assert dialog.grid.count() == 0
+    finally:
+        await library.shutdown()
+        await client.close()
+        await runner.cleanup()
