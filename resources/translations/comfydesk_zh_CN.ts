@@ -1484,10 +1484,8 @@
         </translation>
     </message>
     <message>
-        <source>{title}
-(cannot run here)</source>
-        <translation>{title}
-（此服务器无法运行）</translation>
+        <source>Cannot run here</source>
+        <translation>此服务器无法运行</translation>
     </message>
     <message>
         <source>Double-click a template to open it in the form.</source>

@@ -24,7 +24,7 @@ from desktop.ui.i18n import Retranslatable
 from desktop.ui.templates.texts import starter_line, starter_title
 from desktop.workflow.starters import StarterKind
 
-PICTURE = QSize(160, 100)  # half the drawn size: sharp on HiDPI screens
+PICTURE = QSize(128, 80)  # the drawn size is 320×200: sharp on HiDPI screens too
 COLUMNS = 2
 
 
@@ -53,8 +53,8 @@ class StarterCard(QAbstractButton):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.setSpacing(4)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(2)
         layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.title)
         layout.addWidget(self.line)
@@ -119,7 +119,7 @@ class StarterCards(Retranslatable, QWidget):
         self.heading.setWordWrap(True)
         self.cards = {kind: StarterCard(kind, self) for kind in StarterKind}
         grid = QGridLayout()
-        grid.setSpacing(8)
+        grid.setSpacing(6)
         for index, card in enumerate(self.cards.values()):
             grid.addWidget(card, index // COLUMNS, index % COLUMNS)
             card.clicked.connect(lambda _checked=False, k=card.kind: self.starter_chosen.emit(k))

@@ -32,6 +32,7 @@ from desktop.workflow.template_check import TemplateCheck
 ICON = QSize(192, 144)
 GRID = QSize(212, 204)
 NAME_ROLE = Qt.ItemDataRole.UserRole
+BLOCKED_ROLE = Qt.ItemDataRole.UserRole + 1  # True once known that this server cannot run it
 LOOK_AHEAD = 400  # px below the visible tiles whose pictures are fetched too
 
 
@@ -46,8 +47,10 @@ def _dimmed(image: QImage) -> QImage:
     return grey
 
 
-def _tile(image: QImage | None, dim: bool) -> QIcon:
-    """The picture centred on an icon-sized canvas (tiles line up whatever its aspect)."""
+def _tile(image: QImage | None, badge: str = "") -> QIcon:
+    """The picture centred on an icon-sized canvas (tiles line up whatever its aspect);
+    with a ``badge``, greyed and labelled along its bottom edge."""
+    dim = bool(badge)
     canvas = QPixmap(ICON)
     canvas.fill(Qt.GlobalColor.transparent)
     painter = QPainter(canvas)
@@ -60,6 +63,11 @@ def _tile(image: QImage | None, dim: bool) -> QIcon:
         )
         x, y = (ICON.width() - scaled.width()) // 2, (ICON.height() - scaled.height()) // 2
         painter.drawImage(QRect(x, y, scaled.width(), scaled.height()), scaled)
+    if badge:
+        band = QRect(0, ICON.height() - 26, ICON.width(), 26)
+        painter.fillRect(band, QColor(150, 40, 30, 220))
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(band, Qt.AlignmentFlag.AlignCenter, badge)
     painter.end()
     icon = QIcon(canvas)
     icon.addPixmap(canvas, QIcon.Mode.Selected)
@@ -86,7 +94,6 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
         self.grid.setViewMode(QListView.ViewMode.IconMode)
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setMovement(QListView.Movement.Static)
-        self.grid.setUniformItemSizes(True)
         self.grid.setWordWrap(True)
         self.grid.setIconSize(ICON)
         self.grid.setGridSize(GRID)
@@ -184,12 +191,11 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
             return
         check = self.library.check(name)
         blocked = check is not None and not check.runnable
-        text = template.title
-        if blocked:
-            text = self.tr("{title}\n(cannot run here)").format(title=template.title)
-        item.setText(text)
+        badge = self.tr("Cannot run here") if blocked else ""
+        item.setText(template.title)
         item.setToolTip(template.description)
-        item.setIcon(_tile(self._images.get(name), blocked))
+        item.setData(BLOCKED_ROLE, blocked)
+        item.setIcon(_tile(self._images.get(name), badge))
 
     def _on_thumbnail(self, name: str, image: QImage) -> None:
         self._images[name] = image

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop.library.errors import ImageError
@@ -53,7 +53,13 @@ class StartingPoints(QObject):
         if menu is not None:
             menu.aboutToShow.connect(self._fill_menu)
             self._fill_menu()
-        self._tasks.start(self._load_pictures(), name="starter pictures")
+        self._stopping = False
+        # The app builds its panels before the event loop runs: start on the loop's first turn.
+        QTimer.singleShot(0, self, self._start_pictures)
+
+    def _start_pictures(self) -> None:
+        if not self._stopping:
+            self._tasks.start(self._load_pictures(), name="starter pictures")
 
     async def _load_pictures(self) -> None:
         for item in starters():
@@ -131,6 +137,7 @@ class StartingPoints(QObject):
         library.deleteLater()
 
     async def shutdown(self) -> None:
+        self._stopping = True
         if self.dialog is not None:
             self.dialog.reject()  # -> _closed
         await self._tasks.shutdown()
