@@ -32,6 +32,7 @@ class Template:
     models: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     requires_custom_nodes: tuple[str, ...] = ()
+    paid_service: bool = False  # runs through ComfyUI's API nodes (a Comfy account, credits)
 
     @property
     def thumbnail_file(self) -> str:
@@ -85,6 +86,9 @@ def _template(raw: Any, category: str) -> Template | None:
         models=_strings(raw.get("models")),
         tags=_strings(raw.get("tags")),
         requires_custom_nodes=_strings(raw.get("requiresCustomNodes")),
+        # 0.3.64 writes "OpenSource", 0.8 "openSource"; API templates also carry the "API" tag.
+        paid_service=raw.get("openSource", raw.get("OpenSource")) is False
+        or "API" in _strings(raw.get("tags")),
     )
 
 

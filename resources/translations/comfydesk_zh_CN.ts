@@ -1496,6 +1496,10 @@
         <translation>正在检查此服务器能否运行它…</translation>
     </message>
     <message>
+        <source>It runs on a paid online service through ComfyUI&apos;s API nodes: the server needs a signed-in Comfy account with credits.</source>
+        <translation>它通过 ComfyUI 的 API 节点在付费的在线服务上运行：服务器需要登录一个有额度的 Comfy 账户。</translation>
+    </message>
+    <message>
         <source>Cannot run here: the server lacks the nodes {names}.</source>
         <translation>无法在此运行：服务器缺少节点 {names}。</translation>
     </message>

@@ -38,6 +38,10 @@ def test_both_recorded_indexes_parse_completely(folder: str, count: int) -> None
     assert default.media_type == "image"
     assert "SD1.5" in default.models
     assert default.matches("text image")
+    assert not default.paid_service
+    paid = [t for t in templates if t.name.startswith("api_")]
+    assert paid
+    assert all(t.paid_service for t in paid)
 
 
 def test_odd_entries_are_dropped_not_fatal() -> None:

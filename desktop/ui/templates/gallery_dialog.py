@@ -50,21 +50,22 @@ def _dimmed(image: QImage) -> QImage:
 def _tile(image: QImage | None, badge: str = "") -> QIcon:
     """The picture centred on an icon-sized canvas (tiles line up whatever its aspect);
     with a ``badge``, greyed and labelled along its bottom edge."""
-    dim = bool(badge)
     canvas = QPixmap(ICON)
     canvas.fill(Qt.GlobalColor.transparent)
     painter = QPainter(canvas)
+    area = canvas.rect()
     if image is None or image.isNull():
-        painter.fillRect(canvas.rect(), QColor(128, 128, 128, 40))
+        painter.fillRect(area, QColor(128, 128, 128, 40))
     else:
-        picture = _dimmed(image) if dim else image
+        picture = _dimmed(image) if badge else image
         scaled = picture.scaled(
             ICON, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
         )
         x, y = (ICON.width() - scaled.width()) // 2, (ICON.height() - scaled.height()) // 2
-        painter.drawImage(QRect(x, y, scaled.width(), scaled.height()), scaled)
+        area = QRect(x, y, scaled.width(), scaled.height())
+        painter.drawImage(area, scaled)
     if badge:
-        band = QRect(0, ICON.height() - 26, ICON.width(), 26)
+        band = QRect(area.left(), area.bottom() - 25, area.width(), 26)
         painter.fillRect(band, QColor(150, 40, 30, 220))
         painter.setPen(QColor(255, 255, 255))
         painter.drawText(band, Qt.AlignmentFlag.AlignCenter, badge)
@@ -88,6 +89,7 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
         self.category = QComboBox(self)
+        self.category.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.grid = QListWidget(self)
@@ -260,6 +262,13 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
             lines.append(self.tr("Checking whether this server can run it…"))
         else:
             lines.append(self._verdict(check))
+            if check.runnable and template.paid_service:
+                lines.append(
+                    self.tr(
+                        "It runs on a paid online service through ComfyUI's API nodes: the "
+                        "server needs a signed-in Comfy account with credits."
+                    )
+                )
         self.details.setText("\n".join(line for line in lines if line))
         self.open_button.setEnabled(check is None or check.runnable)
 
