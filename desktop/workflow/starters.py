@@ -32,12 +32,13 @@ class StarterKind(enum.StrEnum):
 
 
 class Note(enum.Enum):
-    """Why an adapted starter differs from what it promises (the UI words each one)."""
+    """What the artist should know about an adapted starter (the UI words each one)."""
 
     NO_CHECKPOINT = "the server has no checkpoint for this"
     NO_INPUT_IMAGE = "the server has no input picture yet"
     PLAIN_UPSCALE = "no upscale model: a plain resize is used"
     MISSING_NODES = "the server lacks nodes this starter needs"
+    MASK_FROM_ALPHA = "the transparent part of the input picture is what gets redone"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,8 @@ def adapt_prompt(
         else:
             for node_id in _nodes_of(fitted, "UpscaleModelLoader"):
                 fitted[node_id]["inputs"]["model_name"] = model
+    if kind is StarterKind.INPAINT:
+        notes.append(Note.MASK_FROM_ALPHA)
     if any(node["class_type"] not in info for node in fitted.values()):
         notes.append(Note.MISSING_NODES)
     return fitted, tuple(notes), checkpoint

@@ -1397,8 +1397,12 @@
         <translation>把已有的图片重新绘制一遍。</translation>
     </message>
     <message>
-        <source>Redo the part of a picture you paint over.</source>
-        <translation>重画图片中你涂抹的部分。</translation>
+        <source>Redo the transparent part of a picture.</source>
+        <translation>重画图片中透明的部分。</translation>
+    </message>
+    <message>
+        <source>Inpainting redoes the transparent part of the picture: erase that area in any paint program, save it as PNG and choose it in the form.</source>
+        <translation>局部重绘会重画图片中透明的部分：在任意绘图软件里擦除要重画的区域，存为 PNG，然后在表单中选择它。</translation>
     </message>
     <message>
         <source>Make a picture bigger and sharper.</source>

@@ -134,6 +134,7 @@ async def test_new_from_template_menu_opens_a_starter(
     await wait_until(lambda: driver.workspace.form.is_loaded())
     workflow = driver.workspace.form.workflow()
     assert "VAEEncodeForInpaint" in {n.class_type for n in workflow.nodes.values()}
+    assert "transparent part of the picture" in driver.workspace.message
     assert driver.workspace.form.validate() == []
     await driver.app.shutdown()
 

@@ -62,6 +62,7 @@ def test_recorded_server_runs_the_starter_with_its_sd15_checkpoint(
 def test_inpaint_uses_the_mask_of_the_loaded_picture(version: str) -> None:
     adapted = adapt_starter(starter(StarterKind.INPAINT), ObjectInfo(recorded(version)))
     assert adapted.runnable, adapted.check.messages()
+    assert adapted.notes == (Note.MASK_FROM_ALPHA,)
     nodes = adapted.workflow.nodes
     (encode,) = [n for n in nodes.values() if n.class_type == "VAEEncodeForInpaint"]
     image_node, _ = encode.inputs["pixels"]

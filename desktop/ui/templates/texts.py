@@ -26,7 +26,7 @@ def starter_line(kind: StarterKind) -> str:
             "Starters", "Repaint a picture you already have."
         ),
         StarterKind.INPAINT: QCoreApplication.translate(
-            "Starters", "Redo the part of a picture you paint over."
+            "Starters", "Redo the transparent part of a picture."
         ),
         StarterKind.UPSCALE: QCoreApplication.translate(
             "Starters", "Make a picture bigger and sharper."
@@ -52,6 +52,11 @@ def note_text(note: Note) -> str:
         ),
         Note.MISSING_NODES: QCoreApplication.translate(
             "Starters", "This server lacks nodes this starter needs."
+        ),
+        Note.MASK_FROM_ALPHA: QCoreApplication.translate(
+            "Starters",
+            "Inpainting redoes the transparent part of the picture: erase that area in any "
+            "paint program, save it as PNG and choose it in the form.",
         ),
     }
     return texts[note]
