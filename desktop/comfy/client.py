@@ -320,14 +320,20 @@ class ComfyClient:
 
     # ------------------------------------------------------------------ template library
 
-    async def template_index(self) -> tuple[TemplateCategory, ...] | None:
+    async def template_index(self, locale: str = "") -> tuple[TemplateCategory, ...] | None:
         """The server's template library by category; None when it has none (404: an
-        older or stripped-down server), which is a state, not an error."""
-        reply = await self._http.fetch("GET", self._http.url("templates", "index.json"))
-        if reply.status == 404:
-            return None
-        reply.raise_for_status()
-        return parse_template_index(reply.json(), reply.url)
+        older or stripped-down server), which is a state, not an error. With ``locale``
+        (``"zh"``) the translated ``index.<locale>.json`` is read when the server has it."""
+        files = ["index.json"]
+        if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z]{2,4})?", locale):
+            files.insert(0, f"index.{locale}.json")
+        for file in files:
+            reply = await self._http.fetch("GET", self._http.url("templates", file))
+            if reply.status == 404:
+                continue
+            reply.raise_for_status()
+            return parse_template_index(reply.json(), reply.url)
+        return None
 
     async def template_workflow(self, name: str) -> dict[str, Any]:
         """A template's workflow (UI format, as the web editor saves it)."""

@@ -2,8 +2,9 @@
 ``comfyui-workflow-templates`` package — static files, no ``/api`` twin, ``.webp`` pictures as
 ``application/octet-stream`` (tests/data/templates-0.3.64/thumbnail-headers.txt).
 
-The demo ships three real templates from that package: two it can run with ``--demo``'s
-models (text to image, image to image) and one whose model it lacks (Flux Schnell).
+The demo ships three real templates from that package, with the English and Chinese index:
+two it can run with ``--demo``'s models (text to image, image to image) and one whose model
+it lacks (Flux Schnell).
 """
 
 from __future__ import annotations

@@ -104,6 +104,25 @@ async def test_client_reads_index_workflow_and_thumbnail(demo_server) -> None:
             await client.template_workflow("../object_info")
 
 
+@pytest.mark.parametrize(("locale", "title"), [("zh", "图像生成"), ("xx", "Image Generation")])
+async def test_the_index_in_the_artists_language_when_the_server_has_it(
+    demo_server, locale: str, title: str
+) -> None:
+    async with ComfyClient(demo_server.url) as client:
+        categories = await client.template_index(locale)
+    assert categories is not None
+    default = next(t for c in categories for t in c.templates if t.name == "default")
+    assert default.title == title
+
+
+@pytest.mark.parametrize("folder", RECORDINGS)
+def test_both_recorded_chinese_indexes_parse(folder: str) -> None:
+    body = json.loads(shared_path(folder, "index.zh.json").read_text(encoding="utf-8"))
+    categories = parse_template_index(body)
+    default = next(t for c in categories for t in c.templates if t.name == "default")
+    assert default.title == "图像生成"
+
+
 async def test_a_server_without_templates_is_not_an_error() -> None:
     app = web.Application()  # answers 404 everywhere, like a server without the package
     runner = web.AppRunner(app)

@@ -203,3 +203,22 @@ async def test_a_server_without_a_template_library_says_so(qtbot) -> None:
         await library.shutdown()
         await client.close()
         await runner.cleanup()
+
+
+async def test_in_chinese_cards_and_server_templates_speak_chinese(
+    make_app: AppFactory, qtbot, demo_server
+) -> None:
+    driver = await start_app(make_app, qtbot, demo_server)
+    driver.app.translations.apply("zh_CN")
+    cards = driver.panel.starter_cards
+    assert cards.cards[StarterKind.TEXT_TO_IMAGE].title.text() == "文生图"
+    assert cards.browse.text() == "浏览服务器上的模板…"
+    for card in cards.cards.values():  # once laid out, no wrapped line is cut off
+        await wait_until(lambda c=card: c.height() >= c.heightForWidth(c.width()))
+    qtbot.mouseClick(cards.browse, Qt.MouseButton.LeftButton)
+    dialog = _gallery(driver)
+    await wait_until(lambda: dialog.library.state is LibraryState.READY)
+    assert dialog._items["default"].text() == "图像生成"  # the server's index.zh.json
+    assert dialog.status.text() == "此服务器上有 3 个模板。"
+    dialog.reject()
+    await driver.app.shutdown()

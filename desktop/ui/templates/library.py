@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtGui import QImage
 
 from desktop.comfy.errors import ComfyError
@@ -33,6 +33,11 @@ log = logging.getLogger("comfydesk.ui")
 
 THUMB_SIDE = 256
 PARALLEL = 4  # requests to the server at once: fast, and fair to a server that is rendering
+
+
+def index_locale() -> str:
+    """The template index language for the UI language (ComfyUI ships ``index.zh.json``)."""
+    return "zh" if QLocale().language() == QLocale.Language.Chinese else ""
 
 
 class LibraryState(enum.Enum):
@@ -104,7 +109,7 @@ class TemplateLibrary(QObject):
 
     async def _load(self, client: ComfyClient) -> None:
         try:
-            categories = await client.template_index()
+            categories = await client.template_index(index_locale())
         except ComfyError as err:
             log.warning("Could not read the template library: %s", err)
             self._set_state(LibraryState.FAILED, str(err))
