@@ -18,7 +18,7 @@ from desktop.demo.config import DemoConfig, showcase_models
 from desktop.jobs.model import JobState
 from desktop.ui.connection import Phase
 from desktop.ui.installers import default_installers
-from desktop.ui.templates.gallery_dialog import BLOCKED_ROLE, TemplateGalleryDialog
+from desktop.ui.templates.gallery_dialog import BLOCKED_ROLE, ICON, TemplateGalleryDialog
 from desktop.ui.templates.library import LibraryState, TemplateLibrary
 from desktop.workflow.starters import StarterKind
 from tests.conftest import recorded_object_info_raw
@@ -152,7 +152,8 @@ async def test_template_gallery_marks_what_the_server_cannot_run_and_opens_the_r
     flux = dialog._items["flux_schnell"]
     assert flux.data(BLOCKED_ROLE) is True
     assert dialog._items["default"].data(BLOCKED_ROLE) is False
-    await wait_until(lambda: not dialog._items["default"].icon().isNull())
+    await wait_until(lambda: _shows_picture(dialog, "default"))  # the server's thumbnail
+    await wait_until(lambda: _shows_picture(dialog, "flux_schnell"))
 
     dialog.search.setText("flux")
     assert [n for n in _names(dialog) if not dialog._items[n].isHidden()] == ["flux_schnell"]
@@ -177,6 +178,12 @@ def _gallery(driver: Driver) -> TemplateGalleryDialog:
     visible = [d for d in dialogs if d.isVisible()]
     assert len(visible) == 1
     return visible[0]
+
+
+def _shows_picture(dialog: TemplateGalleryDialog, name: str) -> bool:
+    """The tile holds an opaque picture, not the translucent placeholder."""
+    tile = dialog._items[name].icon().pixmap(ICON).toImage()
+    return tile.pixelColor(ICON.width() // 2, ICON.height() // 2).alpha() == 255
 
 
 def _names(dialog: TemplateGalleryDialog) -> list[str]:

@@ -84,7 +84,10 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
         super().__init__(parent)
         self.setObjectName("templateGallery")
         self.library = library
+        # Decoded pictures wait here only until their template's check is known; after that
+        # the tile (icon) is final and 220 full pictures would be ~50 MB for nothing.
         self._images: dict[str, QImage] = {}
+        self._templates: dict[str, Template] = {}
         self._items: dict[str, QListWidgetItem] = {}
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
@@ -143,7 +146,7 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
             self.category.setItemText(0, self.tr("All categories"))
         self._on_state()
         for name, item in self._items.items():
-            self._decorate(name, item)
+            self._decorate(name, item, icon=False)  # (a badge keeps its language until reopened)
         self._show_details()
 
     # ------------------------------------------------------------------ library -> view
@@ -176,7 +179,8 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
         for category in self.library.categories:
             self.category.addItem(category.title, category.title)
         self.category.blockSignals(False)
-        for template in self.library.templates():
+        self._templates = {t.name: t for t in self.library.templates()}
+        for template in self._templates.values():
             item = QListWidgetItem(self.grid)
             item.setData(NAME_ROLE, template.name)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -185,19 +189,24 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
         self._filter()
 
     def _template(self, name: str) -> Template | None:
-        return next((t for t in self.library.templates() if t.name == name), None)
+        return self._templates.get(name)
 
-    def _decorate(self, name: str, item: QListWidgetItem) -> None:
+    def _decorate(self, name: str, item: QListWidgetItem, *, icon: bool = True) -> None:
         template = self._template(name)
         if template is None:
             return
         check = self.library.check(name)
         blocked = check is not None and not check.runnable
-        badge = self.tr("Cannot run here") if blocked else ""
         item.setText(template.title)
         item.setToolTip(template.description)
         item.setData(BLOCKED_ROLE, blocked)
-        item.setIcon(_tile(self._images.get(name), badge))
+        if not icon:
+            return
+        image = self._images.get(name)
+        badge = self.tr("Cannot run here") if blocked else ""
+        item.setIcon(_tile(image, badge))
+        if image is not None and check is not None:
+            del self._images[name]  # the tile is final
 
     def _on_thumbnail(self, name: str, image: QImage) -> None:
         self._images[name] = image
