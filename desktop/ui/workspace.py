@@ -148,6 +148,10 @@ class Workspace(QObject):
     def clear_message(self) -> None:
         self._show("")
 
+    def show_message(self, text: str) -> None:
+        """A line for the artist above the form (not an error)."""
+        self._show(text)
+
     # ------------------------------------------------------------------ session
 
     def _set_session(self, session: ServerSession | None) -> None:

@@ -1431,6 +1431,10 @@
         <source>Server Templates…</source>
         <translation>服务器模板…</translation>
     </message>
+    <message>
+        <source>“{name}” opens as soon as the server is connected.</source>
+        <translation type="unfinished">连接到服务器后将立即打开“{name}”。</translation>
+    </message>
 </context>
 <context>
     <name>StatusBar</name>

@@ -23,7 +23,7 @@ from desktop.ui.templates.library import LibraryState, TemplateLibrary
 from desktop.workflow.starters import StarterKind
 from tests.conftest import recorded_object_info_raw
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_phase, wait_until
-from tests.ui.workspace_support import Driver, start_app
+from tests.ui.workspace_support import Driver, connect_to, start_app
 
 __all__ = ["make_app"]
 pytestmark = [QT_NOISE, pytest.mark.demo_only]
@@ -113,6 +113,23 @@ async def test_starters_say_what_they_fitted_to_the_server(
     (job,) = await driver.generate()
     done = await driver.finished(job)
     assert done.state is JobState.SUCCEEDED
+    await driver.app.shutdown()
+
+
+async def test_a_starter_chosen_while_connecting_opens_once_connected(
+    make_app: AppFactory, qtbot, demo_server
+) -> None:
+    driver = await start_app(make_app, qtbot, demo_server, connect=False)
+    card = driver.panel.starter_cards.cards[StarterKind.IMAGE_TO_IMAGE]
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    assert driver.workspace.message == "“Image to image” opens as soon as the server is connected."
+    assert not driver.workspace.message_is_error
+    assert not driver.workspace.form.is_loaded()
+
+    await connect_to(driver, demo_server)
+    await wait_until(lambda: driver.workspace.form.is_loaded())
+    assert driver.workspace.form.workflow().name == "Image to image"
+    assert driver.workspace.message == ""
     await driver.app.shutdown()
 
 

@@ -54,6 +54,8 @@ class StartingPoints(QObject):
             menu.aboutToShow.connect(self._fill_menu)
             self._fill_menu()
         self._stopping = False
+        self._waiting: StarterKind | None = None
+        workspace.state_changed.connect(self._open_waiting)
         # The app builds its panels before the event loop runs: start on the loop's first turn.
         QTimer.singleShot(0, self, self._start_pictures)
 
@@ -85,12 +87,28 @@ class StartingPoints(QObject):
     # ------------------------------------------------------------------ starters
 
     def open_starter(self, kind: StarterKind | str) -> asyncio.Task[None] | None:
+        """Open the starter fitted to the server; before the server's node list is there,
+        it opens as soon as it arrives (a first launch is still connecting)."""
+        kind = StarterKind(kind)
         info = self.workspace.object_info
         if info is None:
-            self.workspace.open_document(None)  # says what is missing
+            self._waiting = kind
+            self.workspace.show_message(
+                self.tr("“{name}” opens as soon as the server is connected.").format(
+                    name=starter_title(kind)
+                )
+            )
             return None
-        kind = StarterKind(kind)
+        self._waiting = None
         return self._tasks.start(self._open_starter(kind, info), name="open starter")
+
+    def _open_waiting(self) -> None:
+        if self._waiting is None or self.workspace.object_info is None:
+            return
+        if self.workspace.pending_path is not None:
+            self._waiting = None  # a file was asked for too: it opens instead
+            return
+        self.open_starter(self._waiting)
 
     async def _open_starter(self, kind: StarterKind, info: object) -> None:
         adapted = await asyncio.to_thread(adapt_starter, starter(kind), info, starter_title(kind))
