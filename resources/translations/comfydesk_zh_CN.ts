@@ -1433,7 +1433,7 @@
     </message>
     <message>
         <source>“{name}” opens as soon as the server is connected.</source>
-        <translation type="unfinished">连接到服务器后将立即打开“{name}”。</translation>
+        <translation>连接到服务器后将立即打开“{name}”。</translation>
     </message>
 </context>
 <context>
