@@ -81,6 +81,7 @@ class WorkspacePanel(Retranslatable, QWidget):
         """The empty state with the starter cards under it, scrolling in a short dock."""
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.empty)
         layout.addWidget(self.starter_cards)
         layout.addStretch(1)
