@@ -7,7 +7,7 @@ library of 220 templates costs what the artist looks at."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -88,6 +88,7 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
         # the tile (icon) is final and 220 full pictures would be ~50 MB for nothing.
         self._images: dict[str, QImage] = {}
         self._templates: dict[str, Template] = {}
+        self._placeholder: QIcon | None = None
         self._items: dict[str, QListWidgetItem] = {}
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
@@ -126,7 +127,12 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
 
         self.search.textChanged.connect(self._filter)
         self.category.currentIndexChanged.connect(self._filter)
-        self.grid.verticalScrollBar().valueChanged.connect(self._request_visible)
+        # Coalesced: scrolling asks once per event-loop turn, after the grid has laid out.
+        self._request_timer = QTimer(self)
+        self._request_timer.setSingleShot(True)
+        self._request_timer.setInterval(0)
+        self._request_timer.timeout.connect(self._request_visible)
+        self.grid.verticalScrollBar().valueChanged.connect(self._request_timer.start)
         self.grid.currentItemChanged.connect(self._show_details)
         self.grid.itemActivated.connect(lambda item: self._choose(item.data(NAME_ROLE)))
         self.open_button.clicked.connect(self._open_current)
@@ -204,7 +210,12 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
             return
         image = self._images.get(name)
         badge = self.tr("Cannot run here") if blocked else ""
-        item.setIcon(_tile(image, badge))
+        if image is None and not badge:
+            if self._placeholder is None:
+                self._placeholder = _tile(None)
+            item.setIcon(self._placeholder)  # one shared tile until the picture arrives
+        else:
+            item.setIcon(_tile(image, badge))
         if image is not None and check is not None:
             del self._images[name]  # the tile is final
 
@@ -233,7 +244,7 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
                 continue
             shown = template.matches(text) and (not category or template.category == category)
             item.setHidden(not shown)
-        self._request_visible()
+        self._request_timer.start()
 
     def visible_names(self) -> list[str]:
         """Templates whose tiles are on screen (or just below), top to bottom."""
@@ -250,11 +261,11 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
-        self._request_visible()
+        self._request_timer.start()
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
-        self._request_visible()
+        self._request_timer.start()
 
     # ------------------------------------------------------------------ details and opening
 
