@@ -1491,6 +1491,12 @@
             <numerusform>此服务器上有 %n 个模板。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n template(s) match.</source>
+        <translation>
+            <numerusform>有 %n 个模板符合。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Cannot run here</source>
         <translation>此服务器无法运行</translation>

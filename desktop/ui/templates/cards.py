@@ -37,6 +37,7 @@ class StarterCard(QAbstractButton):
         self.setObjectName(f"starterCard-{kind.value}")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_Hover)  # the style highlights it under the mouse
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.picture = QLabel(self)
         self.picture.setFixedSize(PICTURE)

@@ -172,9 +172,14 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
         }
         if state is LibraryState.READY:
             count = len(self.library.templates())
-            self.status.setText(self.tr("%n template(s) on this server.", "", count))
             if not self._items and count:
-                self._populate()
+                self._populate()  # (filters, which shows the status line)
+                return
+            shown = sum(1 for item in self._items.values() if not item.isHidden())
+            if shown == count:
+                self.status.setText(self.tr("%n template(s) on this server.", "", count))
+            else:
+                self.status.setText(self.tr("%n template(s) match.", "", shown))
         else:
             self.status.setText(texts[state])
 
@@ -245,6 +250,7 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
             shown = template.matches(text) and (not category or template.category == category)
             item.setHidden(not shown)
         self._request_timer.start()
+        self._on_state()
 
     def visible_names(self) -> list[str]:
         """Templates whose tiles are on screen (or just below), top to bottom."""
