@@ -247,3 +247,49 @@ async def test_in_chinese_cards_and_server_templates_speak_chinese(
     assert dialog.status.text() == "此服务器上有 3 个模板。"
     dialog.reject()
     await driver.app.shutdown()
+
+
+async def test_closing_the_gallery_cancels_what_it_still_fetches(qtbot) -> None:
+    """A server that never sends a picture: cancelling the library ends every request."""
+    started, cancelled = asyncio.Event(), asyncio.Event()
+    index = [{"title": "A", "templates": [{"name": "slow", "title": "Slow"}]}]
+
+    async def stalled(_request: web.Request) -> web.Response:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        raise AssertionError("unreachable")
+
+    async def index_json(_request: web.Request) -> web.Response:
+        return web.json_response(index)
+
+    app = web.Application()
+    app.router.add_get("/templates/index.json", index_json)
+    app.router.add_get("/templates/slow-1.webp", stalled)
+    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=1.0)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    client = ComfyClient(f"http://127.0.0.1:{runner.addresses[0][1]}")
+    info = ObjectInfo(recorded_object_info_raw())
+    library = TemplateLibrary(lambda: client, lambda: info)
+    dialog = TemplateGalleryDialog(library)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    try:
+        library.load()
+        await wait_until(lambda: library.state is LibraryState.READY)
+        async with asyncio.timeout(10):
+            await started.wait()  # the dialog asked for the tile on screen
+        async with asyncio.timeout(10):
+            await library.cancel()
+            await cancelled.wait()  # the server saw the request go away
+        assert library.check("slow") is None
+        assert library.running == 0
+    finally:
+        await library.shutdown()
+        await client.close()
+        await runner.cleanup()

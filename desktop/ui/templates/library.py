@@ -90,6 +90,11 @@ class TemplateLibrary(QObject):
     def templates(self) -> list[Template]:
         return [t for c in self._categories for t in c.templates]
 
+    @property
+    def running(self) -> int:
+        """Requests still under way (pictures, checks, the index)."""
+        return self._tasks.running
+
     def check(self, name: str) -> TemplateCheck | None:
         return self._checks.get(name)
 
