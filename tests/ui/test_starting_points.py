@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from aiohttp import web
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QListWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.app import AppOptions
@@ -166,21 +166,21 @@ async def test_template_gallery_marks_what_the_server_cannot_run_and_opens_the_r
     await wait_until(lambda: dialog.library.state is LibraryState.READY)
     assert dialog.grid.count() == 3
     await wait_until(lambda: all(dialog.library.check(n) is not None for n in _names(dialog)))
-    flux = dialog._items["flux_schnell"]
+    flux = _item(dialog, "flux_schnell")
     assert flux.data(BLOCKED_ROLE) is True
-    assert dialog._items["default"].data(BLOCKED_ROLE) is False
+    assert _item(dialog, "default").data(BLOCKED_ROLE) is False
     await wait_until(lambda: _shows_picture(dialog, "default"))  # the server's thumbnail
     await wait_until(lambda: _shows_picture(dialog, "flux_schnell"))
 
     dialog.search.setText("flux")
-    assert [n for n in _names(dialog) if not dialog._items[n].isHidden()] == ["flux_schnell"]
+    assert [n for n in _names(dialog) if not _item(dialog, n).isHidden()] == ["flux_schnell"]
     assert dialog.status.text() == "1 template(s) match."
     dialog.grid.setCurrentItem(flux)
     assert "flux1-schnell-fp8.safetensors" in dialog.details.text()
     assert not dialog.open_button.isEnabled()
 
     dialog.search.clear()
-    dialog.grid.setCurrentItem(dialog._items["default"])
+    dialog.grid.setCurrentItem(_item(dialog, "default"))
     assert dialog.open_button.isEnabled()
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     await wait_until(lambda: driver.workspace.form.is_loaded())
@@ -200,12 +200,18 @@ def _gallery(driver: Driver) -> TemplateGalleryDialog:
 
 def _shows_picture(dialog: TemplateGalleryDialog, name: str) -> bool:
     """The tile holds an opaque picture, not the translucent placeholder."""
-    tile = dialog._items[name].icon().pixmap(ICON).toImage()
+    tile = _item(dialog, name).icon().pixmap(ICON).toImage()
     return tile.pixelColor(ICON.width() // 2, ICON.height() // 2).alpha() == 255
 
 
 def _names(dialog: TemplateGalleryDialog) -> list[str]:
-    return list(dialog._items)
+    return dialog.names()
+
+
+def _item(dialog: TemplateGalleryDialog, name: str) -> QListWidgetItem:
+    item = dialog.item(name)
+    assert item is not None, name
+    return item
 
 
 async def test_a_server_without_a_template_library_says_so(qtbot) -> None:
@@ -243,7 +249,7 @@ async def test_in_chinese_cards_and_server_templates_speak_chinese(
     qtbot.mouseClick(cards.browse, Qt.MouseButton.LeftButton)
     dialog = _gallery(driver)
     await wait_until(lambda: dialog.library.state is LibraryState.READY)
-    assert dialog._items["default"].text() == "图像生成"  # the server's index.zh.json
+    assert _item(dialog, "default").text() == "图像生成"  # the server's index.zh.json
     assert dialog.status.text() == "此服务器上有 3 个模板。"
     dialog.reject()
     await driver.app.shutdown()

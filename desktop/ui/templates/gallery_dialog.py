@@ -199,6 +199,14 @@ class TemplateGalleryDialog(Retranslatable, QDialog):
             self._decorate(template.name, item)
         self._filter()
 
+    def item(self, name: str) -> QListWidgetItem | None:
+        """The tile of template ``name`` (once the index has been read)."""
+        return self._items.get(name)
+
+    def names(self) -> list[str]:
+        """Every template's name in gallery order."""
+        return list(self._items)
+
     def _template(self, name: str) -> Template | None:
         return self._templates.get(name)
 
