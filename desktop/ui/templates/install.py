@@ -27,6 +27,7 @@ from desktop.workflow.template_check import TemplateCheck
 
 if TYPE_CHECKING:
     from desktop.comfy.client import ComfyClient
+    from desktop.comfy.object_info import ObjectInfo
     from desktop.ui.workspace import Workspace
 
 log = logging.getLogger("comfydesk.ui")
@@ -110,7 +111,7 @@ class StartingPoints(QObject):
             return
         self.open_starter(self._waiting)
 
-    async def _open_starter(self, kind: StarterKind, info: object) -> None:
+    async def _open_starter(self, kind: StarterKind, info: ObjectInfo) -> None:
         adapted = await asyncio.to_thread(adapt_starter, starter(kind), info, starter_title(kind))
         if self.workspace.object_info is not info:
             return  # the server changed meanwhile; the artist clicks again
