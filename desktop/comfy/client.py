@@ -36,6 +36,12 @@ from desktop.comfy.parsing import (
     parse_system_stats,
 )
 from desktop.comfy.stream import EventStream
+from desktop.comfy.templates import (
+    Template,
+    TemplateCategory,
+    is_safe_template_name,
+    parse_template_index,
+)
 from desktop.comfy.types import (
     HistoryItem,
     ImageRef,
@@ -325,6 +331,47 @@ class ComfyClient:
             subfolder=str(body.get("subfolder") or ""),
             type=str(body.get("type") or "input"),
         )
+
+    # ------------------------------------------------------------------ template library
+
+    async def template_index(self, locale: str = "") -> tuple[TemplateCategory, ...] | None:
+        """The server's template library by category; None when it has none (404: an
+        older or stripped-down server), which is a state, not an error. With ``locale``
+        (``"zh"``) the translated ``index.<locale>.json`` is read when the server has it."""
+        files = ["index.json"]
+        if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z]{2,4})?", locale):
+            files.insert(0, f"index.{locale}.json")
+        for file in files:
+            reply = await self._http.fetch("GET", self._http.url("templates", file))
+            if reply.status == 404:
+                continue
+            reply.raise_for_status()
+            return parse_template_index(reply.json(), reply.url)
+        return None
+
+    async def template_workflow(self, name: str) -> dict[str, Any]:
+        """A template's workflow (UI format, as the web editor saves it)."""
+        url = self._http.url("templates", self._template_file(name, f"{name}.json"))
+        body = await self._http.get_json(url)
+        if not isinstance(body, dict):
+            raise ProtocolError("template is not a JSON object", self._http.redact(url))
+        return body
+
+    async def template_thumbnail(self, template: Template) -> bytes | None:
+        """The template's picture (encoded bytes), or None when the server has none."""
+        file = self._template_file(template.name, template.thumbnail_file)
+        reply = await self._http.fetch("GET", self._http.url("templates", file))
+        if reply.status == 404:
+            return None
+        reply.raise_for_status()
+        if looks_like_html(reply.content_type, reply.body):
+            raise AuthenticationRequired(reply.url, reply.status)
+        return reply.body
+
+    def _template_file(self, name: str, file: str) -> str:
+        if not is_safe_template_name(name):
+            raise ProtocolError(f"“{name}” is not a template name", self.base_url)
+        return file
 
     # ------------------------------------------------------------------ events
 

@@ -18,6 +18,7 @@ from aiohttp import WSMsgType, web
 from desktop.demo import files_routes
 from desktop.demo.hub import Connection
 from desktop.demo.state import STATE_KEY, DemoState
+from desktop.demo.templates_routes import add_template_routes
 from desktop.demo.validation import prompt_error, validate_prompt
 from desktop.demo.worker import run_worker
 
@@ -363,6 +364,7 @@ def create_app(state: DemoState) -> web.Application:
     for method, path, handler in ROUTES:
         app.router.add_route(method, "/api" + path, handler)
         app.router.add_route(method, path, handler)
+    add_template_routes(app)  # static files in ComfyUI: no /api twin
     app.cleanup_ctx.append(_background)
     app.on_shutdown.append(_close_sockets)
     return app

@@ -18,6 +18,7 @@ from desktop.ui.notify import JobNotifier
 from desktop.ui.panels import Panel
 from desktop.ui.preview import PreviewView
 from desktop.ui.queue_panel import QueuePanel
+from desktop.ui.templates.install import StartingPoints
 from desktop.ui.workspace import Workspace
 from desktop.ui.workspace_panel import WorkspacePanel
 
@@ -68,6 +69,7 @@ def install_workspace(ctx: AppContext) -> None:
     workspace = Workspace(ctx.connection, jobs_view_model(ctx), parent=window)
     panel = WorkspacePanel(workspace, actions)
     window.set_panel(Panel.FORM, panel)
+    starting_points = StartingPoints(workspace, window, panel.starter_cards, window.new_menu)
 
     def open_file(path: Path) -> None:
         window.take_pending_open()
@@ -108,6 +110,7 @@ def install_workspace(ctx: AppContext) -> None:
         workspace.open(pending)
 
     async def shutdown() -> None:
+        await starting_points.shutdown()
         await panel.aclose()
         await workspace.shutdown()
 

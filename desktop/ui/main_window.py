@@ -272,6 +272,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.file_menu = bar.addMenu("")
         self.file_menu.setObjectName("menuFile")
         self.file_menu.addAction(a.open)
+        self.new_menu = QMenu(self)  # filled by desktop.ui.templates (starters, server templates)
+        self.new_menu.setObjectName("menuNewFromTemplate")
+        self.file_menu.addMenu(self.new_menu)
         self.recent_menu = QMenu(self)
         self.recent_menu.setObjectName("menuRecent")
         self.file_menu.addMenu(self.recent_menu)
@@ -305,6 +308,7 @@ class MainWindow(Retranslatable, QMainWindow):
     def retranslate(self) -> None:
         a = self.actions
         self.file_menu.setTitle(self.tr("&File"))
+        self.new_menu.setTitle(self.tr("New from &Template"))
         self.recent_menu.setTitle(self.tr("Open &Recent"))
         self.edit_menu.setTitle(self.tr("&Edit"))
         self.generate_menu.setTitle(self.tr("&Generate"))

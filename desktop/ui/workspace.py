@@ -152,6 +152,10 @@ class Workspace(QObject):
     def clear_message(self) -> None:
         self._show("")
 
+    def show_message(self, text: str) -> None:
+        """A line for the artist above the form (not an error)."""
+        self._show(text)
+
     # ------------------------------------------------------------------ session
 
     def _on_connection_changed(self) -> None:
@@ -231,6 +235,32 @@ class Workspace(QObject):
                 self.state_changed.emit()
         self.clear_message()
         self.workflow_opened.emit(path, workflow.name or path.name)
+
+    def open_document(self, workflow: Workflow, note: str = "") -> bool:
+        """Show a workflow that came from no file (a starter, a server template); ``note``
+        stays in the message line (e.g. what was fitted to this server)."""
+        info = self.object_info
+        if info is None:
+            self._show(self.tr("Connect to a server first, then choose again."), error=True)
+            return False
+        if self._open_task is not None:
+            self._open_task.cancel()  # the newest choice wins
+        self._pending = None
+        try:
+            self.form.load(workflow, info)
+        except Exception:
+            log.exception("The form could not show %s", workflow.name)
+            self._show(
+                self.tr(
+                    "Could not show “{name}” — this is a bug in ComfyDesk; the log has the details."
+                ).format(name=workflow.name),
+                error=True,
+            )
+            return False
+        self._show(note)
+        self.document_changed.emit(workflow.name)
+        self.state_changed.emit()
+        return True
 
     # ------------------------------------------------------------------ generating
 

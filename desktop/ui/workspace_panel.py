@@ -5,7 +5,7 @@ Open button) and the Generate bar at the bottom. It binds to a :class:`Workspace
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.ui.fitting import WrappingLabel
 from desktop.ui.form import FormView
@@ -14,6 +14,7 @@ from desktop.ui.generate_bar import GenerateBar
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.main_window import WindowActions
 from desktop.ui.panels import EmptyState
+from desktop.ui.templates.cards import StarterCards
 from desktop.ui.workspace import Workspace
 
 
@@ -46,8 +47,10 @@ class WorkspacePanel(Retranslatable, QWidget):
             image_fetcher=workspace.fetch_input_image,
             parent=self,
         )
+        self.starter_cards = StarterCards(self)
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.empty)
+        self.empty_page = self._empty_page()
+        self.stack.addWidget(self.empty_page)
         self.stack.addWidget(self.form_view)
         self.generate_bar = GenerateBar(
             actions.generate, actions.generate_front, actions.interrupt, self
@@ -73,7 +76,22 @@ class WorkspacePanel(Retranslatable, QWidget):
 
     def _show_page(self) -> None:
         loaded = self.workspace.form.is_loaded()
-        self.stack.setCurrentWidget(self.form_view if loaded else self.empty)
+        self.stack.setCurrentWidget(self.form_view if loaded else self.empty_page)
+
+    def _empty_page(self) -> QScrollArea:
+        """The empty state with the starter cards under it, scrolling in a short dock."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.starter_cards)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("emptyWorkspace")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(page)
+        return scroll
 
     def _show_message(self) -> None:
         text = self.workspace.message

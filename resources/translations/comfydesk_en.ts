@@ -115,6 +115,23 @@
     </message>
 </context>
 <context>
+    <name>TemplateGalleryDialog</name>
+    <message numerus="yes">
+        <source>%n template(s) on this server.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n template(s) match.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Workspace</name>
     <message numerus="yes">
         <source>{problem} (and %n more problem(s) in the form)</source>

@@ -1383,6 +1383,10 @@
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <source>New from &amp;Template</source>
+        <translation>从模板新建(&amp;T)</translation>
+    </message>
+    <message>
         <source>Open &amp;Recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
@@ -1879,6 +1883,83 @@
     </message>
 </context>
 <context>
+    <name>StarterCards</name>
+    <message>
+        <source>Or start from one of these:</source>
+        <translation>或者从下面的入门工作流开始：</translation>
+    </message>
+    <message>
+        <source>Browse the server&apos;s templates…</source>
+        <translation>浏览服务器上的模板…</translation>
+    </message>
+</context>
+<context>
+    <name>Starters</name>
+    <message>
+        <source>Text to image</source>
+        <translation>文生图</translation>
+    </message>
+    <message>
+        <source>Image to image</source>
+        <translation>图生图</translation>
+    </message>
+    <message>
+        <source>Inpaint</source>
+        <translation>局部重绘</translation>
+    </message>
+    <message>
+        <source>Upscale</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Describe a picture and get it.</source>
+        <translation>描述一幅画面，即可得到它。</translation>
+    </message>
+    <message>
+        <source>Repaint a picture you already have.</source>
+        <translation>把已有的图片重新绘制一遍。</translation>
+    </message>
+    <message>
+        <source>Redo the transparent part of a picture.</source>
+        <translation>重画图片中透明的部分。</translation>
+    </message>
+    <message>
+        <source>Make a picture bigger and sharper.</source>
+        <translation>让图片更大、更清晰。</translation>
+    </message>
+    <message>
+        <source>This server has no checkpoint (image model) to run this — put one into ComfyUI&apos;s models/checkpoints folder, then use Refresh Models.</source>
+        <translation>此服务器没有可用于运行的主模型（checkpoint）——请把一个模型放进 ComfyUI 的 models/checkpoints 文件夹，然后使用“刷新模型”。</translation>
+    </message>
+    <message>
+        <source>Choose the picture to start from in the form.</source>
+        <translation>请在表单中选择作为起点的图片。</translation>
+    </message>
+    <message>
+        <source>This server has no upscale model, so the picture is enlarged with a plain resize (add one to models/upscale_models for sharper results).</source>
+        <translation>此服务器没有放大模型，因此图片将以普通缩放方式放大（把放大模型放进 models/upscale_models 可获得更清晰的效果）。</translation>
+    </message>
+    <message>
+        <source>This server lacks nodes this starter needs.</source>
+        <translation>此服务器缺少这个入门工作流需要的节点。</translation>
+    </message>
+    <message>
+        <source>Inpainting redoes the transparent part of the picture: erase that area in any paint program, save it as PNG and choose it in the form.</source>
+        <translation>局部重绘会重画图片中透明的部分：在任意绘图软件里擦除要重画的区域，存为 PNG，然后在表单中选择它。</translation>
+    </message>
+</context>
+<context>
+    <name>StartingPoints</name>
+    <message>
+        <source>Server Templates…</source>
+        <translation>服务器模板…</translation>
+    </message>
+    <message>
+        <source>“{name}” opens as soon as the server is connected.</source>
+        <translation>连接到服务器后将立即打开“{name}”。</translation>
+    </message>
+</context>
+<context>
     <name>StatusBar</name>
     <message>
         <source>Demo server — pictures are placeholders, not AI</source>
@@ -1891,6 +1972,85 @@
     <message>
         <source>{state} — reconnecting in {seconds} s</source>
         <translation>{state}——{seconds} 秒后重新连接</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateGalleryDialog</name>
+    <message>
+        <source>Server Templates</source>
+        <translation>服务器模板</translation>
+    </message>
+    <message>
+        <source>Search templates (title, model, tag)…</source>
+        <translation>搜索模板（标题、模型、标签）…</translation>
+    </message>
+    <message>
+        <source>Open in Form</source>
+        <translation>在表单中打开</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部分类</translation>
+    </message>
+    <message>
+        <source>Reading the server&apos;s template library…</source>
+        <translation>正在读取服务器的模板库…</translation>
+    </message>
+    <message>
+        <source>This server has no template library (it comes with newer ComfyUI versions).</source>
+        <translation>此服务器没有模板库（较新的 ComfyUI 版本才带有模板库）。</translation>
+    </message>
+    <message>
+        <source>Could not read the template library: {reason}</source>
+        <translation>无法读取模板库：{reason}</translation>
+    </message>
+    <message>
+        <source>Connect to a server to see its templates.</source>
+        <translation>连接到服务器后即可查看它的模板。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n template(s) on this server.</source>
+        <translation>
+            <numerusform>此服务器上有 %n 个模板。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n template(s) match.</source>
+        <translation>
+            <numerusform>有 %n 个模板符合。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot run here</source>
+        <translation>此服务器无法运行</translation>
+    </message>
+    <message>
+        <source>Double-click a template to open it in the form.</source>
+        <translation>双击模板即可在表单中打开。</translation>
+    </message>
+    <message>
+        <source>Checking whether this server can run it…</source>
+        <translation>正在检查此服务器能否运行它…</translation>
+    </message>
+    <message>
+        <source>It runs on a paid online service through ComfyUI&apos;s API nodes: the server needs a signed-in Comfy account with credits.</source>
+        <translation>它通过 ComfyUI 的 API 节点在付费的在线服务上运行：服务器需要登录一个有额度的 Comfy 账户。</translation>
+    </message>
+    <message>
+        <source>Cannot run here: the server lacks the nodes {names}.</source>
+        <translation>无法在此运行：服务器缺少节点 {names}。</translation>
+    </message>
+    <message>
+        <source>Cannot run here: the server lacks the models {names}.</source>
+        <translation>无法在此运行：服务器缺少模型 {names}。</translation>
+    </message>
+    <message>
+        <source>Cannot open it: {reason}</source>
+        <translation>无法打开：{reason}</translation>
+    </message>
+    <message>
+        <source>Ready to run on this server.</source>
+        <translation>可以在此服务器上运行。</translation>
     </message>
 </context>
 <context>
@@ -1960,6 +2120,10 @@
     <message>
         <source>Could not show “{name}” — this is a bug in ComfyDesk; the log has the details.</source>
         <translation>无法显示“{name}”——这是 ComfyDesk 的程序错误，详情请查看日志。</translation>
+    </message>
+    <message>
+        <source>Connect to a server first, then choose again.</source>
+        <translation>请先连接到服务器，然后再选择一次。</translation>
     </message>
     <message>
         <source>Open a workflow first.</source>

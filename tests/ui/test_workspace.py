@@ -33,7 +33,7 @@ async def test_a_file_asked_for_before_connecting_opens_once_connected(
         "“txt2img_batch2_subfolder.json” opens as soon as the server is connected."
     )
     assert not app.workspace.message_is_error
-    assert app.panel.stack.currentWidget() is app.panel.empty
+    assert app.panel.stack.currentWidget() is app.panel.empty_page
     assert not app.app.window.actions.generate.isEnabled()
 
     await connect_to(app, demo_server)

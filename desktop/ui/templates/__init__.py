@@ -1,0 +1,1 @@
+"""Starting points: the starter workflow cards and the server's template gallery."""
