@@ -32,6 +32,9 @@ class PollTiming:
     missing_limit: int = 5
 
 
+DEFAULT_TIMING = PollTiming()
+
+
 class TaskUnknown(HostedProtocolError):
     def __init__(self, task_id: str) -> None:
         super().__init__(f"the service no longer reports task {task_id}")
@@ -46,7 +49,7 @@ async def watch_task(
     task_id: str,
     on_info: InfoCallback,
     *,
-    timing: PollTiming = PollTiming(),
+    timing: PollTiming = DEFAULT_TIMING,
     on_offline: OfflineCallback | None = None,
 ) -> TaskInfo:
     """Poll until the task is done, failed or refused; returns that last answer.

@@ -123,6 +123,10 @@ class JobSnapshot:
     # non-fatal problems worth showing (node_errors on an accepted prompt, failed saves, …).
     eta: float | None = None
     warnings: tuple[str, ...] = ()
+    # Which service runs the job: "comfyui", or "hosted" (GenStudio's hosted workflows, which
+    # have no live preview and no cancel), and the job's id there when it is not ``id``.
+    backend: str = "comfyui"
+    remote_id: str | None = None
 
     @property
     def finished(self) -> bool:
