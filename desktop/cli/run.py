@@ -64,10 +64,17 @@ def add_parser(subparsers: Any) -> None:
         help="extra HTTP header for every request, e.g. an Authorization token (repeatable)",
     )
     p.add_argument("--front", action="store_true", help="put the jobs at the front of the queue")
+    from desktop.cli import run_hosted  # imports this module: load it once parsing starts
+
+    run_hosted.add_arguments(p)
     p.set_defaults(handler=run_command)
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.hosted_workflow:
+        from desktop.cli import run_hosted
+
+        return run_hosted.run_command(args)
     try:
         return asyncio.run(run(args))
     except KeyboardInterrupt:  # a second Ctrl+C while cancelling
