@@ -20,6 +20,7 @@ CODE_NO_WORKFLOW = 10002
 CODE_BAD_INPUT = 10003
 CODE_BAD_UPLOAD = 10004
 MAX_URL_EXPIRE = 86400
+API_KEY = web.RequestKey("api_key", str)
 
 
 def answer(code: int, msg: str, data: Any = None, status: int = 200) -> web.Response:
@@ -55,7 +56,7 @@ class HostedApi:
             return answer(403, "api key disabled", status=403)
         if scheme != "Bearer" or key not in self.keys:
             return answer(401, "invalid api key", status=401)
-        request["api_key"] = key
+        request[API_KEY] = key
         return await handler(request)
 
     @staticmethod
@@ -94,7 +95,7 @@ class HostedApi:
         problem = self._change_problem(published, changes)
         if problem:
             return answer(CODE_BAD_INPUT, f"invalid prompt: {problem}")
-        key = request["api_key"]
+        key = request[API_KEY]
         allowed = self.keys[key]
         task = Task(new_id("cft"), workflow_id, key, merge(published, changes))
         if allowed is not None and workflow_id not in allowed:
@@ -126,7 +127,7 @@ class HostedApi:
         ttl = body.get("url_expire_period", 3600)
         if not isinstance(ttl, int) or not 0 < ttl <= MAX_URL_EXPIRE:
             return answer(CODE_BAD_REQUEST, "invalid request: url_expire_period out of range")
-        key = request["api_key"]
+        key = request[API_KEY]
         tasks = [self.queue.tasks.get(i) for i in ids]
         infos = [self._info(t, ttl) for t in tasks if t is not None and t.api_key == key]
         return answer(0, "Success", {"comfy_task_info": infos})
