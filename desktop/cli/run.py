@@ -169,7 +169,8 @@ class ProgressPrinter:
             text = job.current_node_title or "running"
             if job.step is not None and job.steps:
                 text += f"  step {job.step}/{job.steps}"
-            text += f"  {job.progress:.0%}"
+            if job.backend != "hosted":  # hosted runs report no progress, only their state
+                text += f"  {job.progress:.0%}"
         else:
             text = job.state.value
         print(f"{label} {text}", file=self._out, flush=True)

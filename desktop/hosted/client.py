@@ -23,6 +23,7 @@ from desktop.hosted.errors import (
     HostedUnreachable,
 )
 from desktop.hosted.types import API_PREFIX, DEFAULT_BASE_URL, TaskInfo, parse_task_info
+from desktop.logs import register_secret
 
 log = logging.getLogger("comfydesk.hosted")
 
@@ -41,6 +42,7 @@ class HostedClient:
         timeout: float = 30.0,
         upload_timeout: float = 300.0,
     ) -> None:
+        register_secret(api_key)  # redacted from every log line, whoever logs it
         self._transport = HttpTransport(
             base_url, headers={"Authorization": f"Bearer {api_key}"}, timeout=timeout
         )
@@ -134,6 +136,13 @@ class HostedClient:
         except ServerUnreachable as err:
             raise HostedUnreachable(self.base_url, err.reason) from err
         except AuthenticationRequired as err:
+            if err.status is not None and 300 <= err.status < 400:
+                # Never followed: the key would go wherever the redirect points.
+                raise HostedProtocolError(
+                    f"the service redirected elsewhere ({err.status}); the key was not sent "
+                    "there. Check the service address.",
+                    self.base_url,
+                ) from err
             raise HostedKeyRejected(self.base_url, err.status) from err
         return self._answer(reply)
 

@@ -42,7 +42,7 @@ CANCEL_NOTE = (
     "The hosted service cannot cancel a job once it is sent: it may still run. "
     "ComfyDesk stopped watching it and will not download its results."
 )
-_DOWNLOAD_ATTEMPTS = 4
+_DOWNLOAD_ATTEMPTS = 8
 
 ConnectionCallback = Callable[[HostedUnreachable | None, float], None]
 
@@ -158,6 +158,8 @@ class HostedJobs:
             self._finish(job_id, JobState.FAILED, JobError(str(err) or "The job was not sent."))
             raise
         log.info("hosted job %s is task %s (%d inputs changed)", job_id, task_id, len(changes))
+        if self._jobs[job_id].finished:  # cancelled while it was being sent
+            return self._set(job_id, remote_id=task_id)
         job = self._set(job_id, state=JobState.QUEUED, remote_id=task_id)
         self._watchers[job_id] = self._tasks.spawn(self._watch(job_id, task_id), f"hosted-{job_id}")
         return job
@@ -254,20 +256,21 @@ class HostedJobs:
         """One file; an expired link is signed afresh (``files`` is updated in place), a
         network loss is retried with back-off."""
         wait = self.timing.offline_first
-        for attempt in range(1, _DOWNLOAD_ATTEMPTS + 1):
-            file = files[index]
+        attempt = 0
+        while True:
+            attempt += 1
             try:
-                return await self._downloader.fetch(file.url)
-            except SignedUrlExpired:
-                if attempt == _DOWNLOAD_ATTEMPTS:
-                    raise
-                log.info("link for %s expired; asking for fresh ones", file.filename)
-                fresh = await fresh_files(self.client, task_id)
-                renewed = {(f.node_id, f.index): f for f in fresh.files}
-                files[:] = [renewed.get((f.node_id, f.index), f) for f in files]
+                try:
+                    return await self._downloader.fetch(files[index].url)
+                except SignedUrlExpired:
+                    if attempt >= _DOWNLOAD_ATTEMPTS:
+                        raise
+                    log.info("link for %s expired; asking for fresh ones", files[index].filename)
+                    fresh = await fresh_files(self.client, task_id)
+                    renewed = {(f.node_id, f.index): f for f in fresh.files}
+                    files[:] = [renewed.get((f.node_id, f.index), f) for f in files]
             except HostedUnreachable:
-                if attempt == _DOWNLOAD_ATTEMPTS:
+                if attempt >= _DOWNLOAD_ATTEMPTS:
                     raise
                 await asyncio.sleep(wait)
                 wait = min(self.timing.offline_max, wait * 2)
-        raise AssertionError("unreachable")

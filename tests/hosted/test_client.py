@@ -9,6 +9,7 @@ import re
 
 import aiohttp
 import pytest
+from aiohttp import web
 from PIL import Image
 
 from desktop.demo.hosted import DEMO_KEY, IMG2IMG_ID, TXT2IMG_ID, HostedDemoServer
@@ -17,6 +18,7 @@ from desktop.hosted.download import SignedDownloader
 from desktop.hosted.errors import (
     HostedApiError,
     HostedKeyRejected,
+    HostedProtocolError,
     HostedUnreachable,
     SignedUrlExpired,
 )
@@ -151,3 +153,25 @@ async def test_expired_link_is_refused_and_a_fresh_task_info_signs_a_new_one(
         assert (await downloader.fetch(fresh.files[0].url)).startswith(b"\x89PNG")
     finally:
         await downloader.close()
+
+
+async def test_a_redirect_elsewhere_is_not_followed_with_the_key(
+    hosted: HostedDemoServer,
+) -> None:
+    async def moved(request: web.Request) -> web.Response:
+        raise web.HTTPTemporaryRedirect(f"{hosted.files_url}/comfy-results/steal")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", moved)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    api = HostedClient(DEMO_KEY, f"http://127.0.0.1:{port}", timeout=5.0)
+    try:
+        with pytest.raises(HostedProtocolError, match="redirected"):
+            await api.submit(TXT2IMG_ID)
+    finally:
+        await api.close()
+        await runner.cleanup()
+    assert hosted.storage.seen_headers == []  # the redirect target never heard from us
