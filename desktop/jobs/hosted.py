@@ -164,6 +164,36 @@ class HostedJobs:
         self._watchers[job_id] = self._tasks.spawn(self._watch(job_id, task_id), f"hosted-{job_id}")
         return job
 
+    def adopt(
+        self,
+        task_id: str,
+        prompt: Mapping[str, Any],
+        *,
+        title: str = "",
+        created: float | None = None,
+        seed_values: Mapping[tuple[str, str], int] | None = None,
+    ) -> JobSnapshot:
+        """Watch a task submitted earlier (by an app that has since quit): the service keeps
+        it, so its results are still collected."""
+        for job in self._jobs.values():
+            if job.remote_id == task_id:
+                return job
+        job_id = str(uuid.uuid4())
+        self._jobs[job_id] = JobSnapshot(
+            id=job_id,
+            state=JobState.QUEUED,
+            title=title or self.workflow_id,
+            created=time.time() if created is None else created,
+            prompt=dict(prompt),
+            server_url=self.client.base_url,
+            seed_values=dict(seed_values or {}),
+            backend=BACKEND,
+            remote_id=task_id,
+        )
+        job = self._set(job_id)
+        self._watchers[job_id] = self._tasks.spawn(self._watch(job_id, task_id), f"hosted-{job_id}")
+        return job
+
     async def cancel(self, job_id: str) -> str:
         """Stop watching a job the service cannot cancel; returns the sentence to show."""
         job = self._jobs.get(job_id)

@@ -203,3 +203,35 @@ async def test_results_go_to_the_library_with_their_parameters(
         assert item.source == "hosted"
         assert item.params.positive == "an otter reading"
         assert item.path == job.saved_paths[0]
+
+
+async def test_a_batch_gives_a_list_of_links_and_every_picture_is_kept(
+    hosted: HostedDemoServer, make_jobs: MakeJobs
+) -> None:
+    jobs = make_jobs(TXT2IMG_ID)
+    base = published()
+    edited = base.copy()
+    edited.set("5", "batch_size", 2)
+    job = await jobs.wait((await jobs.submit(base, edited)).id)
+    assert job.state is JobState.SUCCEEDED
+    assert [(o.node_id, o.batch_index) for o in job.outputs] == [("9", 0), ("9", 1)]
+    assert len({p.read_bytes() for p in job.saved_paths}) == 2
+
+
+async def test_a_task_sent_before_a_restart_is_still_collected(
+    hosted: HostedDemoServer, make_jobs: MakeJobs
+) -> None:
+    first = make_jobs(TXT2IMG_ID)
+    hosted.queue.hold()
+    base = published()
+    sent = await first.submit(base, base.copy(), title="before the restart")
+    await first.close()  # the app quits; the task stays on the service
+    hosted.queue.release()
+    later = make_jobs(TXT2IMG_ID)
+    assert sent.remote_id is not None
+    adopted = later.adopt(sent.remote_id, sent.prompt, title=sent.title, created=sent.created)
+    assert later.adopt(sent.remote_id, sent.prompt) == adopted  # once per task
+    done = await later.wait(adopted.id)
+    assert done.state is JobState.SUCCEEDED
+    assert len(done.saved_paths) == 1
+    assert done.title == "before the restart"
