@@ -175,3 +175,8 @@ async def test_a_redirect_elsewhere_is_not_followed_with_the_key(
         await api.close()
         await runner.cleanup()
     assert hosted.storage.seen_headers == []  # the redirect target never heard from us
+
+
+async def test_refused_upload_is_a_code_error(client: HostedClient) -> None:
+    with pytest.raises(HostedApiError, match="source_file is empty"):
+        await client.upload_image("empty.png", b"")

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from desktop.comfy.object_info import ObjectInfo
 from desktop.demo.hosted import IMG2IMG_ID, param_dump, published_workflows
 from desktop.hosted.changes import changed_inputs
 from desktop.hosted.specs import clamp_int_bound, load_hosted_form, parse_param_dump
 from desktop.workflow.document import Workflow
 from desktop.workflow.errors import InvalidWorkflow
+from desktop.workflow.layout import Role, group_params
 from desktop.workflow.params import SEED_MAX, ParamKind, validate_value
 
 # The example from the provider's documentation, as text (the JSON the console saves).
@@ -112,3 +114,14 @@ def test_changed_inputs_sends_values_never_links() -> None:
         "3": {"inputs": {"cfg": 8}},
         "10": {"inputs": {"image": "te-a/ac-b/sui-c.png"}},
     }
+
+
+def test_dump_form_groups_into_sections_without_a_server() -> None:
+    # The form's layout works from the specs alone: no /object_info on hosted workflows.
+    form = parse_param_dump(json.loads(json.dumps(param_dump(published_workflows()[IMG2IMG_ID]))))
+    sections = group_params(form.workflow, form.specs, ObjectInfo({}))
+    roles = [s.role for s in sections]
+    assert roles[:2] == [Role.POSITIVE_PROMPT, Role.NEGATIVE_PROMPT]
+    assert {Role.INPUT_IMAGE, Role.MODEL, Role.SAMPLER} <= set(roles)
+    sampler = next(s for s in sections if s.role is Role.SAMPLER)
+    assert "seed" in [p.input_name for p in sampler.params + sampler.advanced_params]
