@@ -126,6 +126,27 @@ class HostedJobs:
 
     # ------------------------------------------------------------------ commands
 
+    def _new_job(
+        self,
+        prompt: dict[str, Any],
+        title: str,
+        created: float | None,
+        seed_values: Mapping[tuple[str, str], int] | None,
+        state: JobState,
+    ) -> str:
+        job_id = str(uuid.uuid4())
+        self._jobs[job_id] = JobSnapshot(
+            id=job_id,
+            state=state,
+            title=title or self.workflow_id,
+            created=time.time() if created is None else created,
+            prompt=prompt,
+            server_url=self.client.base_url,
+            seed_values=dict(seed_values or {}),
+            backend=BACKEND,
+        )
+        return job_id
+
     async def submit(
         self,
         published: Workflow,
@@ -138,17 +159,8 @@ class HostedJobs:
 
         A HostedError (refused key, ``code != 0``, no network) is raised after the job is kept
         as FAILED with the same sentence."""
-        job_id = str(uuid.uuid4())
-        prompt = edited.to_prompt()
-        self._jobs[job_id] = JobSnapshot(
-            id=job_id,
-            state=JobState.SUBMITTING,
-            title=title or edited.name or self.workflow_id,
-            created=time.time(),
-            prompt=prompt,
-            server_url=self.client.base_url,
-            seed_values=dict(seed_values or {}),
-            backend=BACKEND,
+        job_id = self._new_job(
+            edited.to_prompt(), title or edited.name, None, seed_values, JobState.SUBMITTING
         )
         self._set(job_id)
         changes = changed_inputs(published, edited)
@@ -161,7 +173,7 @@ class HostedJobs:
         if self._jobs[job_id].finished:  # cancelled while it was being sent
             return self._set(job_id, remote_id=task_id)
         job = self._set(job_id, state=JobState.QUEUED, remote_id=task_id)
-        self._watchers[job_id] = self._tasks.spawn(self._watch(job_id, task_id), f"hosted-{job_id}")
+        self._start_watching(job_id, task_id)
         return job
 
     def adopt(
@@ -178,20 +190,9 @@ class HostedJobs:
         for job in self._jobs.values():
             if job.remote_id == task_id:
                 return job
-        job_id = str(uuid.uuid4())
-        self._jobs[job_id] = JobSnapshot(
-            id=job_id,
-            state=JobState.QUEUED,
-            title=title or self.workflow_id,
-            created=time.time() if created is None else created,
-            prompt=dict(prompt),
-            server_url=self.client.base_url,
-            seed_values=dict(seed_values or {}),
-            backend=BACKEND,
-            remote_id=task_id,
-        )
-        job = self._set(job_id)
-        self._watchers[job_id] = self._tasks.spawn(self._watch(job_id, task_id), f"hosted-{job_id}")
+        job_id = self._new_job(dict(prompt), title, created, seed_values, JobState.QUEUED)
+        job = self._set(job_id, remote_id=task_id)
+        self._start_watching(job_id, task_id)
         return job
 
     async def cancel(self, job_id: str) -> str:
@@ -222,6 +223,9 @@ class HostedJobs:
         self._waiters.clear()
 
     # ------------------------------------------------------------------ watching
+
+    def _start_watching(self, job_id: str, task_id: str) -> None:
+        self._watchers[job_id] = self._tasks.spawn(self._watch(job_id, task_id), f"hosted-{job_id}")
 
     def _on_info(self, job_id: str, info: TaskInfo) -> None:
         job = self._jobs[job_id]
