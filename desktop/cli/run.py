@@ -120,10 +120,17 @@ def add_parser(subparsers: Any) -> None:
         metavar="SECONDS",
         help="give up when the server stays unreachable this long (default 300)",
     )
+    from desktop.cli import run_hosted  # imports this module: load it once parsing starts
+
+    run_hosted.add_arguments(p)
     p.set_defaults(handler=run_command)
 
 
 def run_command(args: argparse.Namespace) -> int:
+    if args.hosted_workflow:
+        from desktop.cli import run_hosted
+
+        return run_hosted.run_command(args)
     # Details go to the (redacted) log file; the terminal gets one line per problem.
     log_path = setup_logging(console=False)
     try:
@@ -246,7 +253,8 @@ class ProgressPrinter:
             text = job.current_node_title or "running"
             if job.step is not None and job.steps:
                 text += f"  step {job.step}/{job.steps}"
-            text += f"  {job.progress:.0%}"
+            if job.backend != "hosted":  # hosted runs report no progress, only their state
+                text += f"  {job.progress:.0%}"
         else:
             text = job.state.value
         say(f"{label} {text}", to=self._out)

@@ -30,13 +30,14 @@ class LibrarySink:
     for apps that build sessions before the library is open.
 
     ``on_stored(job, item)`` is called after each new or recognised item (e.g. to refresh a
-    gallery)."""
+    gallery). ``source`` is recorded with every item ("hosted" for hosted workflows)."""
 
     def __init__(
         self,
         library: ResultLibrary | Callable[[], Awaitable[ResultLibrary]],
         *,
         on_stored: Callable[[JobSnapshot, StoredItem], None] | None = None,
+        source: str = "job",
     ) -> None:
         self._library: ResultLibrary | None = None
         self._opener: Callable[[], Awaitable[ResultLibrary]] | None = None
@@ -45,6 +46,7 @@ class LibrarySink:
         else:
             self._opener = library  # type: ignore[assignment]
         self._on_stored = on_stored
+        self._source = source  # recorded with each item: "job", or "hosted" for hosted runs
 
     async def library(self) -> ResultLibrary:
         if self._library is None:
@@ -78,7 +80,7 @@ class LibrarySink:
             workflow=dict(job.ui_workflow) if job.ui_workflow is not None else None,
             subfolder=output.ref.subfolder,
             created=job.finished_at,
-            source="job",
+            source=self._source,
         )
         if self._on_stored is not None:
             self._on_stored(job, item)

@@ -125,6 +125,10 @@ class JobSnapshot:
     warnings: tuple[str, ...] = ()
     # The connection is down: the state above is the last one the server told us, not news.
     server_unreachable: bool = False
+    # Which service runs the job: "comfyui", or "hosted" (GenStudio's hosted workflows, which
+    # have no live preview and no cancel), and the job's id there when it is not ``id``.
+    backend: str = "comfyui"
+    remote_id: str | None = None
 
     @property
     def finished(self) -> bool:

@@ -1,0 +1,71 @@
+"""python -m desktop.demo.hosted --port 8600 [--files-port 8601] [--run-seconds S]
+[--write-files DIR]"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+from pathlib import Path
+
+from desktop.demo.hosted.server import DEMO_KEY, LIMITED_KEY, HostedDemoServer
+from desktop.demo.hosted.workflows import param_dump
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m desktop.demo.hosted",
+        description="A stand-in for GenStudio's hosted ComfyUI workflows (placeholder images).",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8600)
+    parser.add_argument("--files-port", type=int, default=0, help="signed-URL host (any free)")
+    parser.add_argument("--run-seconds", type=float, default=3.0, help="how long a run takes")
+    parser.add_argument(
+        "--write-files",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="save each published workflow and its console parameter list there",
+    )
+    return parser.parse_args(argv)
+
+
+def write_files(server: HostedDemoServer, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for workflow_id, prompt in server.workflows.items():
+        (folder / f"{workflow_id}.json").write_text(json.dumps(prompt, indent=1), "utf-8")
+        dump = json.dumps(param_dump(prompt), indent=1)
+        (folder / f"{workflow_id}.params.json").write_text(dump, "utf-8")
+
+
+async def serve(args: argparse.Namespace) -> None:
+    server = HostedDemoServer(run_seconds=args.run_seconds)
+    await server.start(args.host, args.port, args.files_port)
+    if args.write_files is not None:
+        await asyncio.to_thread(write_files, server, args.write_files)
+    print(f"Hosted workflow stand-in on {server.url} (results on {server.files_url})")
+    print(f"Workflows: {', '.join(server.workflows)}")
+    print(f"API keys: {DEMO_KEY} (every workflow), {LIMITED_KEY} (txt2img only)", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
