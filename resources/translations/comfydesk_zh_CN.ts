@@ -543,6 +543,10 @@
         <translation>已加星标</translation>
     </message>
     <message>
+        <source>More: refresh, check the library</source>
+        <translation>更多：刷新、检查图库</translation>
+    </message>
+    <message>
         <source>Show only starred pictures</source>
         <translation>只显示加了星标的图片</translation>
     </message>

@@ -99,6 +99,7 @@ class ThumbnailCache(QObject):
         self._busy: set[Hashable] = set()
         self._workers = 0
         self._tasks = TaskOwner(self, area="gallery", report_to_excepthook=False)
+        self._closed = False
 
     def get(self, key: Hashable) -> QImage | None:
         image = self._images.get(key)
@@ -130,7 +131,10 @@ class ThumbnailCache(QObject):
         return len(self._waiting) + len(self._busy)
 
     def request(self, key: Hashable, loader: PathLoader) -> None:
-        """Load ``key`` unless cached, failed or already on its way; newest requests first."""
+        """Load ``key`` unless cached, failed or already on its way; newest requests first.
+        After :meth:`shutdown` (a late repaint of a closing view) nothing is loaded."""
+        if self._closed:
+            return
         if key in self._images or key in self._failed or key in self._busy:
             return
         self._waiting[key] = loader
@@ -164,5 +168,6 @@ class ThumbnailCache(QObject):
             self._workers -= 1
 
     async def shutdown(self) -> None:
+        self._closed = True
         self._waiting.clear()
         await self._tasks.shutdown()
