@@ -120,6 +120,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self._close_guard = False
         self._closing_allowed = False
         self._demo = False
+        self._progress: int | None = None
         self._document = ""
         self._recent: list[Path] = []
 
@@ -198,6 +199,11 @@ class MainWindow(Retranslatable, QMainWindow):
     def set_recent_files(self, paths: list[Path]) -> None:
         self._recent = list(paths)[:10]
         self._fill_recent_menu()
+
+    def set_progress(self, percent: int | None) -> None:
+        """Show the running job's progress in the title (seen in the taskbar); None clears it."""
+        self._progress = percent
+        self._update_title()
 
     def set_demo_mode(self, demo: bool) -> None:
         self._demo = demo
@@ -423,6 +429,8 @@ class MainWindow(Retranslatable, QMainWindow):
         title = " — ".join(parts)
         if self._demo:
             title = self.tr("{title} [Demo server: placeholder images, not AI]").format(title=title)
+        if self._progress is not None:
+            title = self.tr("{percent}% — {title}").format(percent=self._progress, title=title)
         self.setWindowTitle(title)
 
     def _fill_recent_menu(self) -> None:

@@ -857,6 +857,28 @@
         <source>A job was lost</source>
         <translation>有任务丢失了</translation>
     </message>
+    <message numerus="yes">
+        <source>%n job(s) did not finish</source>
+        <translation>
+            <numerusform>%n 个任务未完成</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Your images are ready</source>
+        <translation>你的图片已生成</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) done</source>
+        <translation>
+            <numerusform>%n 个任务已完成</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n 张图片</numerusform>
+        </translation>
+    </message>
     <message>
         <source>{percent}% — {count} job(s) left</source>
         <translation>{percent}%——还剩 {count} 个任务</translation>
@@ -1093,6 +1115,10 @@
     <message>
         <source>{title} [Demo server: placeholder images, not AI]</source>
         <translation>{title} [演示服务器：占位图片，并非 AI 生成]</translation>
+    </message>
+    <message>
+        <source>{percent}% — {title}</source>
+        <translation>{percent}% — {title}</translation>
     </message>
     <message>
         <source>No recent workflows</source>
