@@ -217,10 +217,9 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def restore_layout(self, geometry: str, state: str) -> None:
         if geometry:
+            # Qt moves and shrinks a geometry saved on a bigger screen (or at a smaller
+            # scale) into this screen's available area.
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
-            available = self._available_geometry()
-            if available is not None and not available.contains(self.geometry()):
-                self.fit_to_screen()  # saved on a bigger screen or at a smaller scale
         if state:
             self._layout_restored = self.restoreState(QByteArray.fromBase64(state.encode("ascii")))
 

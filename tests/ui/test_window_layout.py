@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from desktop.ui.connection import Phase
 from desktop.ui.gallery.view import GalleryView
-from desktop.ui.main_window import MIN_FORM_WIDTH, fitted_geometry
+from desktop.ui.main_window import MIN_FORM_WIDTH, MainWindow, fitted_geometry
 from desktop.ui.panels import Panel
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_phase, wait_until
+from tests.ui.test_app_window import make_vm
 from tests.ui.workspace_support import API, Driver, start_app
 
 __all__ = ["make_app"]
@@ -111,3 +112,17 @@ async def test_a_larger_window_grows_the_docks_too_and_keeps_the_artists_proport
     # ... and that share of the width survives going back to a smaller window.
     await settle(window, 1280, 800)
     await wait_until(lambda: abs(form.width() - 900 * 1280 / 1920) <= 12)
+
+
+def test_a_window_saved_on_a_bigger_screen_comes_back_inside_this_one(qtbot) -> None:
+    big = MainWindow(make_vm([]))
+    qtbot.addWidget(big)
+    big.setGeometry(0, 0, 2400, 1500)  # e.g. saved on a 4K monitor, or at 100 % scaling
+    geometry, state = big.save_layout()
+
+    window = MainWindow(make_vm([]))
+    qtbot.addWidget(window)
+    window.restore_layout(geometry, state)
+    window.show()
+    available = window.screen().availableGeometry()
+    assert available.contains(window.geometry()), (window.geometry(), available)
