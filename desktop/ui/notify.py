@@ -1,5 +1,6 @@
-"""Telling the artist a job ended while they were in another window, and showing progress
-outside the window where the platform lets us.
+"""Telling the artist their jobs ended while they were in another window, and showing progress
+outside the window: in the window title everywhere (``progress_changed`` -> ``set_progress``;
+taskbars show the title), and on the launcher icon or tray where the platform lets us.
 
 What PySide6-Essentials can do, per platform:
 
