@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"ComfyDesk {__version__}")
         return 0
+    # Qt's own message for a missing xcb library names the wrong culprit; say which one.
+    from desktop.system_libs import check_xcb_libraries
+
+    code = check_xcb_libraries()
+    if code is not None:
+        return code
     from desktop.app import main as app_main
 
     return app_main(args)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QWidget,
 )
 
@@ -17,6 +18,7 @@ from desktop.settings import DEFAULT_SERVER_URL, InvalidServerUrl, normalize_ser
 from desktop.ui.connection import ConnectionRequest, ConnectionViewModel, Phase
 from desktop.ui.fitting import ElidingLabel
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.icons import set_icon
 
 _DOT_COLOURS = {
     Phase.IDLE: "#8a8a8a",
@@ -50,7 +52,7 @@ class ConnectionBar(Retranslatable, QWidget):
         self.url_box.setObjectName("serverUrl")
         self.url_box.setEditable(True)
         self.url_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.url_box.setMinimumContentsLength(24)
+        self.url_box.setMinimumContentsLength(18)
         self.url_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -59,8 +61,11 @@ class ConnectionBar(Retranslatable, QWidget):
         self.connect_button = QPushButton()
         self.connect_button.setObjectName("connectButton")
         self.connect_button.clicked.connect(self._button_clicked)
-        self.settings_button = QPushButton()
+        # An icon: the bar must fit a small window (a laptop at 150 % scaling is ~850 px wide).
+        self.settings_button = QToolButton()
         self.settings_button.setObjectName("connectionSettingsButton")
+        self.settings_button.setAutoRaise(True)
+        set_icon(self.settings_button, "connection_settings")
         self.settings_button.clicked.connect(self.settings_requested)
         self.detail = ElidingLabel()  # "…" and the whole text in the tooltip when cut
         self.detail.setObjectName("connectionDetail")
@@ -107,9 +112,8 @@ class ConnectionBar(Retranslatable, QWidget):
         self.url_box.setToolTip(self.tr("Address of the ComfyUI server"))
         self.url_box.lineEdit().setPlaceholderText(DEFAULT_SERVER_URL)
         self.settings_button.setText(self.tr("Connection settings…"))
-        self.settings_button.setToolTip(
-            self.tr("Access token, extra headers and certificate for this server")
-        )
+        explanation = self.tr("Access token, extra headers and certificate for this server")
+        self.settings_button.setToolTip(f"{self.settings_button.text()}\n{explanation}")
         self.retry_button.setText(self.tr("Retry now"))
         self.token_button.setText(self.tr("Enter token…"))
         self.demo_button.setText(self.tr("Try the demo server"))

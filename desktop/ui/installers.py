@@ -46,6 +46,7 @@ def install_jobs_panels(ctx: AppContext) -> None:
     window.set_panel(Panel.QUEUE, queue)
     vm.command_failed.connect(window.status_bar.show_notice)
     notifier = JobNotifier(window, vm)
+    notifier.progress_changed.connect(window.set_progress)
 
     async def shutdown() -> None:
         notifier.enabled = False

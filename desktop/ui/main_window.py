@@ -13,17 +13,27 @@ It holds no session and no business logic. Panels are plugged in with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
 
 from desktop.ui.connection import ConnectionViewModel
 from desktop.ui.connection_bar import ConnectionBar
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.icons import set_icon
 from desktop.ui.panels import EmptyState, Panel, PanelSlot
 from desktop.ui.status import StatusBar
 
@@ -33,6 +43,33 @@ _DOCK_AREAS = {
     Panel.QUEUE: Qt.DockWidgetArea.RightDockWidgetArea,
     Panel.GALLERY: Qt.DockWidgetArea.BottomDockWidgetArea,
 }
+# The first window takes this much of the screen's available area (the rest is left for the
+# title bar and frame, which the window's size does not include).
+SCREEN_SHARE = QSize(92, 90)  # percent of width, height
+# Default dock proportions: at 1280x800 the form gets >= 400 px (a 20-digit seed next to its
+# mode button) and the gallery 1.5 rows of tiles; they keep their share as the window grows.
+FORM_SHARE, QUEUE_SHARE, GALLERY_SHARE = 0.36, 0.2, 0.55
+MIN_FORM_WIDTH = 400
+
+
+@dataclass
+class DockShares:
+    """Each dock's share of the window: form and queue of the width, gallery of the height."""
+
+    form: float = FORM_SHARE
+    queue: float = QUEUE_SHARE
+    gallery: float = GALLERY_SHARE
+
+
+def fitted_geometry(available: QRect) -> QRect:
+    """The first window's geometry: most of the available screen area, centred on it."""
+    size = QSize(
+        available.width() * SCREEN_SHARE.width() // 100,
+        available.height() * SCREEN_SHARE.height() // 100,
+    )
+    rect = QRect(available.topLeft(), size)
+    rect.moveCenter(available.center())
+    return rect
 
 
 @dataclass(frozen=True)
@@ -83,6 +120,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self._close_guard = False
         self._closing_allowed = False
         self._demo = False
+        self._progress: int | None = None
         self._document = ""
         self._recent: list[Path] = []
 
@@ -106,16 +144,16 @@ class MainWindow(Retranslatable, QMainWindow):
             dock.setWidget(self._slots[name])
             self.addDockWidget(area, dock)
             self._docks[name] = dock
+        # The form and the queue run the full height; the gallery sits under the preview.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setCentralWidget(self._slots[Panel.PREVIEW])
-        self.resizeDocks(
-            [self._docks[Panel.FORM], self._docks[Panel.QUEUE]],
-            [440, 300],  # room for a 20-digit seed next to its mode button
-            Qt.Orientation.Horizontal,
-        )
-        self.resizeDocks([self._docks[Panel.GALLERY]], [220], Qt.Orientation.Vertical)
         self._default_state = self.saveState()
+        self._shares = DockShares()
+        self._layout_restored = False
+        self._shown = False
         self._create_menus()
-        self.resize(1280, 820)
+        self.fit_to_screen()
         self.retranslate()
 
     # ------------------------------------------------------------------ public API
@@ -162,6 +200,11 @@ class MainWindow(Retranslatable, QMainWindow):
         self._recent = list(paths)[:10]
         self._fill_recent_menu()
 
+    def set_progress(self, percent: int | None) -> None:
+        """Show the running job's progress in the title (seen in the taskbar); None clears it."""
+        self._progress = percent
+        self._update_title()
+
     def set_demo_mode(self, demo: bool) -> None:
         self._demo = demo
         self._update_title()
@@ -174,9 +217,43 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def restore_layout(self, geometry: str, state: str) -> None:
         if geometry:
+            # Qt moves and shrinks a geometry saved on a bigger screen (or at a smaller
+            # scale) into this screen's available area.
             self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
         if state:
-            self.restoreState(QByteArray.fromBase64(state.encode("ascii")))
+            self._layout_restored = self.restoreState(QByteArray.fromBase64(state.encode("ascii")))
+
+    def fit_to_screen(self) -> None:
+        """Size and centre the window on the available area of its screen (taskbars and
+        docks excluded, in device-independent pixels, so 150 % scaling fits too)."""
+        available = self._available_geometry()
+        if available is None:
+            self.resize(1280, 800)
+            return
+        rect = fitted_geometry(available)
+        self.resize(rect.size())
+        self.move(rect.topLeft())
+
+    def apply_dock_shares(self, shares: DockShares | None = None) -> None:
+        """Give the docks their share of the window's current size."""
+        if shares is not None:
+            self._shares = shares
+        width, height = self.width(), self.height()
+        form = max(MIN_FORM_WIDTH, round(width * self._shares.form))
+        self.resizeDocks(
+            [self._docks[Panel.FORM], self._docks[Panel.QUEUE]],
+            [form, round(width * self._shares.queue)],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks(
+            [self._docks[Panel.GALLERY]],
+            [round(height * self._shares.gallery)],
+            Qt.Orientation.Vertical,
+        )
+
+    def _available_geometry(self) -> QRect | None:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else None
 
     def set_close_guard(self, guarded: bool) -> None:
         """When guarded, closing emits ``quit_requested`` and waits for :meth:`allow_close`."""
@@ -218,6 +295,8 @@ class MainWindow(Retranslatable, QMainWindow):
             open_log_folder=action("actionOpenLogFolder"),
             about=action("actionAbout"),
         )
+        for field in fields(actions):
+            set_icon(getattr(actions, field.name), field.name)
         actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
         actions.preferences.setMenuRole(QAction.MenuRole.PreferencesRole)
         actions.about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -353,6 +432,8 @@ class MainWindow(Retranslatable, QMainWindow):
         title = " — ".join(parts)
         if self._demo:
             title = self.tr("{title} [Demo server: placeholder images, not AI]").format(title=title)
+        if self._progress is not None:
+            title = self.tr("{percent}% — {title}").format(percent=self._progress, title=title)
         self.setWindowTitle(title)
 
     def _fill_recent_menu(self) -> None:
@@ -403,6 +484,53 @@ class MainWindow(Retranslatable, QMainWindow):
         self.restoreState(self._default_state)
         for dock in self._docks.values():
             dock.show()
+        self.apply_dock_shares(DockShares())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            if self._layout_restored:
+                QTimer.singleShot(0, self._adopt_shares)  # the artist's own proportions
+            else:
+                self.apply_dock_shares()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # Qt gives all new room to the centre; keep each dock's share instead, so a maximised
+        # window has a wider form and a taller gallery rather than a huge empty preview.
+        super().resizeEvent(event)
+        if self._shown:
+            self.apply_dock_shares()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.MouseButtonRelease and self._shown:
+            # The window itself only sees the mouse on the separators between docks: the
+            # artist has just set new proportions (the layout follows the drag as it goes).
+            self._adopt_shares()
+        return handled
+
+    def _dock_sizes(self) -> tuple[int, int, int]:
+        docks = self._docks
+        return docks[Panel.FORM].width(), docks[Panel.QUEUE].width(), docks[Panel.GALLERY].height()
+
+    def _adopt_shares(self) -> None:
+        self._shares = self._measure_shares(self.size())
+
+    def _measure_shares(self, size: QSize) -> DockShares:
+        form, queue, gallery = self._dock_sizes()
+
+        def share(panel: Panel, length: int, total: int, fallback: float) -> float:
+            dock = self._docks[panel]
+            if dock.isHidden() or dock.isFloating() or total <= 0:
+                return fallback
+            return length / total
+
+        return DockShares(
+            form=share(Panel.FORM, form, size.width(), self._shares.form),
+            queue=share(Panel.QUEUE, queue, size.width(), self._shares.queue),
+            gallery=share(Panel.GALLERY, gallery, size.height(), self._shares.gallery),
+        )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if openable_paths(event.mimeData()):

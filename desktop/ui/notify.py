@@ -1,5 +1,6 @@
-"""Telling the artist a job ended while they were in another window, and showing progress
-outside the window where the platform lets us.
+"""Telling the artist their jobs ended while they were in another window, and showing progress
+outside the window: in the window title everywhere (``progress_changed`` -> ``set_progress``;
+taskbars show the title), and on the launcher icon or tray where the platform lets us.
 
 What PySide6-Essentials can do, per platform:
 
@@ -74,7 +75,12 @@ class LauncherProgress:
 
 
 class JobNotifier(QObject):
+    """One notification per batch that ends while the window is in the background (the jobs
+    queued together finish one after the other: the artist hears once, when the last one
+    ends), and the running job's progress for the window title, tray and launcher."""
+
     notified = Signal(str, str)  # title, body: emitted for every notification given
+    progress_changed = Signal(object)  # whole percent of the running job, or None when idle
 
     def __init__(
         self,
@@ -93,6 +99,7 @@ class JobNotifier(QObject):
         desktop_id = QGuiApplication.desktopFileName() or "comfydesk"
         self._launcher = LauncherProgress(desktop_id)
         self._last_progress: tuple[int | None, int] | None = None
+        self._batch: list[JobSnapshot] = []  # finished while others of ours were still active
         self.enabled = True
         jobs.job_finished.connect(self._job_finished)
         jobs.job_changed.connect(lambda _job: self._update_progress())
@@ -121,10 +128,32 @@ class JobNotifier(QObject):
             return self.tr("A job was lost"), f"{job.title} — {failure_text(job)}"
         return None
 
+    def batch_message_for(self, jobs: list[JobSnapshot]) -> tuple[str, str] | None:
+        """(title, body) for jobs that finished together; None when none of them is news."""
+        news = [(job, m) for job in jobs if (m := self.message_for(job)) is not None]
+        if len(news) <= 1:
+            return news[0][1] if news else None
+        failed = [job for job, _m in news if job.state is not JobState.SUCCEEDED]
+        images = sum(len(job.outputs) for job, _m in news if job.state is JobState.SUCCEEDED)
+        if failed:
+            title = self.tr("%n job(s) did not finish", "", len(failed))
+            body = f"{failed[0].title} — {failure_text(failed[0])}"
+        else:
+            title = self.tr("Your images are ready")
+            body = self.tr("%n job(s) done", "", len(news))
+        if images:
+            body = f"{body} · " + self.tr("%n image(s)", "", images)
+        return title, body
+
     def _job_finished(self, job: JobSnapshot) -> None:
         if not self.enabled or self._window.isActiveWindow():
+            self._batch.clear()  # the artist is looking: nothing to tell later either
             return
-        message = self.message_for(job)
+        self._batch.append(job)
+        if any(not j.finished for j in self._vm.jobs()):
+            return  # more of the batch to come
+        batch, self._batch = self._batch, []
+        message = self.batch_message_for(batch)
         if message is None:
             return
         title, body = message
@@ -132,7 +161,7 @@ class JobNotifier(QObject):
             if not self._tray.isVisible():
                 self._tray.show()
             icon = QSystemTrayIcon.MessageIcon.Information
-            if job.state is not JobState.SUCCEEDED:
+            if any(j.state is not JobState.SUCCEEDED for j in batch):
                 icon = QSystemTrayIcon.MessageIcon.Warning
             self._tray.showMessage(title, body, icon, MESSAGE_MS)
         QApplication.alert(self._window, 0)
@@ -146,6 +175,7 @@ class JobNotifier(QObject):
         if key == self._last_progress:
             return
         self._last_progress = key
+        self.progress_changed.emit(key[0])
         self._launcher.update(progress, len(active))
         if self._tray is not None:
             if progress is None:

@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from desktop.ui.connection import ConnectionViewModel, Phase
 from desktop.ui.i18n import Retranslatable
 
 NOTICE_MS = 10_000
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that gives up room when the window is narrow: it ends in "…"
+    and shows the whole text as its tooltip."""
+
+    MIN_WIDTH = 120
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.MIN_WIDTH), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, int(self.alignment()), text)
 
 
 class StatusBar(Retranslatable, QStatusBar):
@@ -23,9 +50,8 @@ class StatusBar(Retranslatable, QStatusBar):
         )
         self.state_label = QLabel()
         self.state_label.setObjectName("connectionState")
-        self.server_label = QLabel()
+        self.server_label = ElidedLabel()  # long server details must not widen the window
         self.server_label.setObjectName("serverDetails")
-        self.server_label.setTextFormat(Qt.TextFormat.PlainText)
         self.addPermanentWidget(self.demo_label)
         self.addPermanentWidget(self.server_label)
         self.addPermanentWidget(self.state_label)

@@ -107,6 +107,27 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n job(s) did not finish</source>
+        <translation>
+            <numerusform>%n job did not finish</numerusform>
+            <numerusform>%n jobs did not finish</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) done</source>
+        <translation>
+            <numerusform>%n job done</numerusform>
+            <numerusform>%n jobs done</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n image</numerusform>
+            <numerusform>%n images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>{percent}% — %n job(s) left</source>
         <translation>
             <numerusform>{percent}% — %n job left</numerusform>
@@ -118,16 +139,16 @@
     <name>TemplateGalleryDialog</name>
     <message numerus="yes">
         <source>%n template(s) on this server.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n template on this server.</numerusform>
+            <numerusform>%n templates on this server.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n template(s) match.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n template match.</numerusform>
+            <numerusform>%n templates match.</numerusform>
         </translation>
     </message>
 </context>

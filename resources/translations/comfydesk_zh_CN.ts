@@ -889,6 +889,10 @@
         <translation>已加星标</translation>
     </message>
     <message>
+        <source>More: refresh, check the library</source>
+        <translation>更多：刷新、检查图库</translation>
+    </message>
+    <message>
         <source>Show only starred pictures</source>
         <translation>只显示加了星标的图片</translation>
     </message>
@@ -1200,6 +1204,28 @@
         <translation>有任务丢失了</translation>
     </message>
     <message numerus="yes">
+        <source>%n job(s) did not finish</source>
+        <translation>
+            <numerusform>%n 个任务未完成</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Your images are ready</source>
+        <translation>你的图片已生成</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) done</source>
+        <translation>
+            <numerusform>%n 个任务已完成</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n 张图片</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>{percent}% — %n job(s) left</source>
         <translation>
             <numerusform>{percent}%——还剩 %n 个任务</numerusform>
@@ -1489,6 +1515,10 @@
     <message>
         <source>{title} [Demo server: placeholder images, not AI]</source>
         <translation>{title} [演示服务器：占位图片，并非 AI 生成]</translation>
+    </message>
+    <message>
+        <source>{percent}% — {title}</source>
+        <translation>{percent}% — {title}</translation>
     </message>
     <message>
         <source>No recent workflows</source>

@@ -99,6 +99,7 @@ class ThumbnailCache(QObject):
         self._busy: set[Hashable] = set()
         self._workers = 0
         self._tasks = TaskOwner(self, area="gallery", report_to_excepthook=False)
+        self._closed = False
 
     def get(self, key: Hashable) -> QImage | None:
         image = self._images.get(key)
@@ -166,5 +167,6 @@ class ThumbnailCache(QObject):
             self._workers -= 1
 
     async def shutdown(self) -> None:
+        self._closed = True
         self._waiting.clear()
         await self._tasks.shutdown()

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
+    QStyle,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -43,6 +45,7 @@ from desktop.ui.gallery.thumbs import ThumbnailCache
 from desktop.ui.gallery.viewer import ImageViewer
 from desktop.ui.hint_list import HintListView
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.icons import set_icon
 
 log = logging.getLogger("comfydesk.ui")
 
@@ -77,6 +80,8 @@ class GalleryView(Retranslatable, QWidget):
         self.starred_only = QToolButton(self)
         self.starred_only.setObjectName("galleryStarredOnly")
         self.starred_only.setCheckable(True)
+        self.starred_only.setAutoRaise(True)
+        set_icon(self.starred_only, "starred_only")
         self.starred_only.toggled.connect(self.apply_filter)
         self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self.apply_filter)
@@ -103,7 +108,6 @@ class GalleryView(Retranslatable, QWidget):
         self.list.selectionModel().selectionChanged.connect(self._update_actions)
 
         self.actions_: dict[str, QAction] = {}
-        buttons = QHBoxLayout()
         for name, slot, keys in (
             ("star", self.star_selected, ("S",)),
             ("keep", self.keep_selected, ()),
@@ -113,13 +117,10 @@ class GalleryView(Retranslatable, QWidget):
             ("check", self.check_library, ()),
             ("refresh", self.refresh, ("F5",)),
         ):
-            action = local_action(self, f"gallery_{name}", slot, keys)
+            action = local_action(self, f"gallery_{name}", slot, keys, icon=name)
             self.list.addAction(action)
-            button = QToolButton(self)
-            button.setObjectName(f"gallery_{name}_button")
-            button.setDefaultAction(action)
-            buttons.addWidget(button)
             self.actions_[name] = action
+        self.toolbar = self._build_toolbar()
         self.count_label = QLabel(self)
         self.status = QLabel(self)
         self.status.setObjectName("galleryStatus")
@@ -128,8 +129,7 @@ class GalleryView(Retranslatable, QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.source_box)
         bar.addWidget(self.search, 1)
-        bar.addWidget(self.starred_only)
-        bar.addLayout(buttons)
+        bar.addWidget(self.toolbar)
         foot = QHBoxLayout()
         foot.addWidget(self.status, 1)
         foot.addWidget(self.count_label)
@@ -158,6 +158,31 @@ class GalleryView(Retranslatable, QWidget):
         else:
             self._source_chosen()
 
+    def _build_toolbar(self) -> QToolBar:
+        """Icons for the everyday actions; the rare ones (refresh, check) in a "More" menu."""
+        toolbar = QToolBar(self)
+        toolbar.setObjectName("galleryToolBar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        toolbar.setIconSize(QSize(size, size))
+        toolbar.addWidget(self.starred_only)
+        toolbar.addSeparator()
+        for name in ("star", "keep", "delete", "export", "compare"):
+            toolbar.addAction(self.actions_[name])
+            toolbar.widgetForAction(self.actions_[name]).setObjectName(f"gallery_{name}_button")
+        self.more_menu = QMenu(self)
+        self.more_menu.setObjectName("galleryMoreMenu")
+        self.more_menu.addAction(self.actions_["refresh"])
+        self.more_menu.addAction(self.actions_["check"])
+        self.more_button = QToolButton(self)
+        self.more_button.setObjectName("galleryMoreButton")
+        self.more_button.setAutoRaise(True)
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.more_button.setMenu(self.more_menu)
+        set_icon(self.more_button, "more")
+        toolbar.addWidget(self.more_button)
+        return toolbar
+
     async def loaded(self) -> None:
         """Wait for the current (re)load or filter to finish."""
         while self._loaded is not None and not self._loaded.done():
@@ -173,6 +198,7 @@ class GalleryView(Retranslatable, QWidget):
         )
         self._update_hint()
         self.starred_only.setText(self.tr("Starred"))
+        self.more_button.setToolTip(self.tr("More: refresh, check the library"))
         self.starred_only.setToolTip(self.tr("Show only starred pictures"))
         texts = {
             "star": (self.tr("Star"), self.tr("Star or unstar the selected pictures (S)")),

@@ -111,7 +111,7 @@ class ImageViewer(Retranslatable, QWidget):
             ("keep", self._keep, ()),
             ("delete", self._delete, ("Delete",)),
         ):
-            action = local_action(self, f"viewer_{name}", slot, keys)
+            action = local_action(self, f"viewer_{name}", slot, keys, icon=name)
             self.addAction(action)
             self.toolbar.addAction(action)
             self._actions[name] = action
