@@ -73,7 +73,7 @@ class HostedBackend(QObject):
         self._settings = settings
         self._update_settings = update_settings
         self._sink = sink
-        self._timing = timing
+        self.timing = timing  # how often hosted jobs are polled (tests poll faster)
         self._tasks = TaskOwner(self, area="ui")
         self._session: HostedSession | None = None
         self._connection: HostedConnection | None = None
@@ -143,7 +143,7 @@ class HostedBackend(QObject):
             await self._comfy.disconnect()
         from desktop.jobs.hosted_session import HostedSession  # aiohttp loads after the paint
 
-        session = HostedSession(api_key, connection.base_url, self._sink(), timing=self._timing)
+        session = HostedSession(api_key, connection.base_url, self._sink(), timing=self.timing)
         self._session, self._connection, self._demo = session, connection, demo
         self._unsubscribe = session.on_connection(self._service_answers)
         self._jobs.set_session(session)
