@@ -91,6 +91,16 @@
     </message>
 </context>
 <context>
+    <name>HostedBackend</name>
+    <message numerus="yes">
+        <source>Sent %n job(s) to the hosted service.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>JobNotifier</name>
     <message numerus="yes">
         <source>{title}: %n image(s) in {time}</source>

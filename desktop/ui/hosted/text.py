@@ -86,8 +86,8 @@ def preview_state_text(job: JobSnapshot) -> str:
     if job.state is JobState.SUBMITTING:
         state = QCoreApplication.translate("HostedText", "sending…")
     elif job.state is JobState.QUEUED and job.queue_position:
-        state = QCoreApplication.translate(
-            "HostedText", "queued (position %n)", "", job.queue_position
+        state = QCoreApplication.translate("HostedText", "queued (position {position})").format(
+            position=job.queue_position
         )
     elif job.state is JobState.QUEUED:
         state = QCoreApplication.translate("HostedText", "queued")
@@ -100,7 +100,5 @@ def offline_text(retry_in: float) -> str:
     seconds = max(1, round(retry_in))
     return QCoreApplication.translate(
         "HostedText",
-        "The hosted service is not answering; trying again in %n second(s). Nothing is lost.",
-        "",
-        seconds,
-    )
+        "The hosted service is not answering; trying again in {seconds} s. Nothing is lost.",
+    ).format(seconds=seconds)
