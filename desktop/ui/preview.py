@@ -201,10 +201,9 @@ class PreviewView(Retranslatable, QWidget):
         job = self._vm.get(self._job_id)
         elapsed = self._vm.elapsed(job.id) if job is not None else None
         self.overlay.show_job(job, elapsed)
-        hosted_waiting = job is not None and job.backend == "hosted" and not job.finished
-        if job is not None and hosted_waiting:
-            self.hosted_state.setText(preview_state_text(job))
-        self.hosted_state.setVisible(hosted_waiting)
+        hosted_text = preview_state_text(job) if job is not None else ""
+        self.hosted_state.setText(hosted_text)
+        self.hosted_state.setVisible(bool(hosted_text))
         running = job is not None and job.state is JobState.RUNNING
         if running and not self._clock.isActive():
             self._clock.start()

@@ -171,6 +171,17 @@
     </message>
 </context>
 <context>
+    <name>ConnectionBarNote</name>
+    <message>
+        <source>Hosted workflows</source>
+        <translation>托管工作流</translation>
+    </message>
+    <message>
+        <source>Runs on the hosted service; connect to a ComfyUI server to leave it.</source>
+        <translation>在托管服务上运行；连接到 ComfyUI 服务器即可离开。</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionDialog</name>
     <message>
         <source>Connect to a ComfyUI server</source>

@@ -212,6 +212,10 @@ async def test_stop_says_the_service_cannot_cancel(
     status = driver.app.window.status_bar
     await wait_until(lambda: "cannot cancel" in status.currentMessage())
     assert driver.app.context.jobs.get(job.id).state is JobState.CANCELLED
+    # Said where the artist looks, too: above the form and in the preview.
+    assert "cannot cancel" in driver.workspace.message
+    assert not driver.workspace.message_is_error
+    await wait_until(lambda: "cannot cancel" in driver.preview.hosted_state.text())
 
 
 async def test_refused_run_and_refused_key_in_plain_words(

@@ -300,7 +300,10 @@ class HostedBackend(QObject):
         shown: Mapping[tuple[str, str], Any],
     ) -> None:
         runner = session.runner(workflow_id)
-        title = Path(published.workflow.name).stem if published.workflow.name else ""
+        named = self._connection.workflow(workflow_id) if self._connection else None
+        title = named.name if named is not None and named.name else ""
+        if not title and published.workflow.name:
+            title = Path(published.workflow.name).name.split(".")[0]
         accepted = 0
         try:
             for job in batch.workflows:
@@ -341,6 +344,7 @@ class HostedBackend(QObject):
         if job.state is JobState.CANCELLED and any(is_cancel_note(w) for w in job.warnings):
             self._noted.add(job.id)
             self.notice.emit(cancel_note_text())
+            self._workspace.show_message(cancel_note_text())  # above the form: not missed
 
     # ------------------------------------------------------------------ shutdown
 

@@ -3,9 +3,11 @@ whether it is the demo stand-in, and which of its workflows the open file runs a
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
 
+from desktop.ui.connection import ConnectionViewModel
+from desktop.ui.connection_bar import ConnectionBar
 from desktop.ui.hosted.backend import HostedBackend
 from desktop.ui.i18n import Retranslatable
 
@@ -17,16 +19,18 @@ class HostedBar(Retranslatable, QWidget):
         self._backend = backend
         self.title = QLabel(self)
         self.title.setObjectName("hostedBarTitle")
+        self.title.setWordWrap(True)
         self.workflow_label = QLabel(self)
         self.workflow_box = QComboBox(self)
         self.workflow_box.setObjectName("hostedWorkflowBox")
         self.workflow_label.setBuddy(self.workflow_box)
         self.workflow_box.activated.connect(self._chosen)
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)
         layout.setContentsMargins(8, 6, 8, 0)
-        layout.addWidget(self.title, 1)
-        layout.addWidget(self.workflow_label)
-        layout.addWidget(self.workflow_box)
+        layout.addWidget(self.title, 0, 0, 1, 2)
+        layout.addWidget(self.workflow_label, 1, 0)
+        layout.addWidget(self.workflow_box, 1, 1)
+        layout.setColumnStretch(1, 1)
         backend.changed.connect(self._refresh)
         self.retranslate()
 
@@ -50,8 +54,9 @@ class HostedBar(Retranslatable, QWidget):
         self.workflow_box.blockSignals(True)
         self.workflow_box.clear()
         for workflow_id, name in backend.workflows():
-            self.workflow_box.addItem(f"{name} ({workflow_id})" if name != workflow_id else name)
-            self.workflow_box.setItemData(self.workflow_box.count() - 1, workflow_id)
+            self.workflow_box.addItem(name, workflow_id)
+            index = self.workflow_box.count() - 1
+            self.workflow_box.setItemData(index, workflow_id, Qt.ItemDataRole.ToolTipRole)
         index = self.workflow_box.findData(backend.workflow_id)
         self.workflow_box.setCurrentIndex(index)
         self.workflow_box.blockSignals(False)
@@ -61,3 +66,31 @@ class HostedBar(Retranslatable, QWidget):
         workflow_id = self.workflow_box.itemData(index)
         if isinstance(workflow_id, str):
             self._backend.choose_workflow(workflow_id)
+
+
+class ConnectionBarNote(QObject):
+    """While hosted workflows are in use, the connection bar (which follows ComfyUI servers)
+    says so instead of "Not connected — connect to a ComfyUI server"."""
+
+    def __init__(
+        self, bar: ConnectionBar, backend: HostedBackend, connection: ConnectionViewModel
+    ) -> None:
+        super().__init__(bar)
+        self._bar = bar
+        self._backend = backend
+        backend.changed.connect(self.refresh)
+        connection.changed.connect(self.refresh)  # after the bar's own refresh
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        bar = self._bar
+        if not self._backend.active():
+            bar.refresh()
+            return
+        bar.headline.setText(self.tr("Hosted workflows"))
+        bar.detail.setText(
+            self.tr("Runs on the hosted service; connect to a ComfyUI server to leave it.")
+        )
+        bar.dot.setStyleSheet("background: #3c9d4b; border-radius: 6px;")
+        bar.demo_button.hide()

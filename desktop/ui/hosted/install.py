@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from desktop.jobs.library_sink import LibrarySink
 from desktop.jobs.sinks import FolderSink, ResultSink
 from desktop.ui.hosted.backend import HostedBackend
-from desktop.ui.hosted.bar import HostedBar
+from desktop.ui.hosted.bar import ConnectionBarNote, HostedBar
 from desktop.ui.panels import Panel
 
 if TYPE_CHECKING:
@@ -45,4 +45,5 @@ def install_hosted(ctx: AppContext) -> None:
     layout = panel.layout() if panel is not None else None
     if layout is not None and hasattr(layout, "insertWidget"):
         layout.insertWidget(0, HostedBar(backend, panel))
+    ConnectionBarNote(ctx.window.connection_bar, backend, ctx.connection)
     ctx.add_shutdown_hook(backend.shutdown)

@@ -81,7 +81,14 @@ def is_cancel_note(text: str) -> bool:
 
 
 def preview_state_text(job: JobSnapshot) -> str:
-    """The preview area's line for a hosted job that has not finished."""
+    """The preview area's line for a hosted job: where it is while it waits or runs, the
+    cancel note once stopped; "" for other jobs (a ComfyUI job, a hosted one that ended)."""
+    if job.backend != "hosted":
+        return ""
+    if job.state is JobState.CANCELLED and any(is_cancel_note(w) for w in job.warnings):
+        return cancel_note_text()
+    if job.finished:
+        return ""
     head = QCoreApplication.translate("HostedText", "No live preview on hosted workflows")
     if job.state is JobState.SUBMITTING:
         state = QCoreApplication.translate("HostedText", "sending…")
