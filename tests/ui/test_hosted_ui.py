@@ -242,3 +242,28 @@ async def test_refused_run_and_refused_key_in_plain_words(
     await wait_until(lambda: driver.workspace.message_is_error)
     assert "refused the API key" in driver.workspace.message
     assert "sk-wrong" not in driver.workspace.message
+
+
+async def test_demo_hosted_starts_the_stand_in_labelled_as_a_demo(
+    make_app: AppFactory, qtbot
+) -> None:
+    app = make_app(
+        AppOptions(demo_hosted=True),
+        installers=default_installers(),
+        secrets=SecretStore(backend=MemoryKeyring()),
+    )
+    app.window.show()
+    driver = Driver(app, qtbot, None)
+    await app.start_hosted_demo()
+    backend = backend_of(driver)
+    assert backend.active()
+    assert backend.is_demo
+    await wait_until(lambda: driver.workspace.form.has_given_specs())
+    assert backend.workflow_id == TXT2IMG_ID
+    bar = driver.panel.findChild(HostedBar)
+    assert bar is not None
+    assert "demo" in bar.title.text()
+    assert app.window.connection_bar.headline.text() == "Hosted workflows"
+    # A demo is never remembered as the artist's connection, and its key is not kept.
+    assert app.store.load().backend == "comfyui"
+    assert DEMO_KEY not in (app.store.path.read_text("utf-8") if app.store.path.exists() else "")
