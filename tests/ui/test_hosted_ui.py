@@ -12,6 +12,7 @@ from pathlib import Path
 import keyring.backend
 import keyring.errors
 import pytest
+from PIL import Image
 
 from desktop.app import AppOptions
 from desktop.demo.hosted import (
@@ -267,3 +268,43 @@ async def test_demo_hosted_starts_the_stand_in_labelled_as_a_demo(
     # A demo is never remembered as the artist's connection, and its key is not kept.
     assert app.store.load().backend == "comfyui"
     assert DEMO_KEY not in (app.store.path.read_text("utf-8") if app.store.path.exists() else "")
+
+
+async def test_upload_offline_and_failed_run(
+    make_app: AppFactory, qtbot, hosted: HostedDemoServer, tmp_path: Path
+) -> None:
+    driver = await hosted_app(make_app, qtbot, MemoryKeyring())
+    connection = HostedConnection(hosted.url, (HostedWorkflow(IMG2IMG_ID, "Repaint"),))
+    await backend_of(driver).connect_to(connection, DEMO_KEY)
+    await open_dump(driver, write_dump(hosted, tmp_path, IMG2IMG_ID))
+    jobs_vm = driver.app.context.jobs
+
+    # The form's image input uploads through upload/image; the id goes into the prompt.
+    picture = tmp_path / "sketch.png"
+    Image.new("RGB", (32, 32), "teal").save(picture)
+    key = ("10", "image")
+    await driver.view.uploads.upload_file(key, str(picture))
+    image_id = driver.workspace.form.value(key)
+    assert image_id in hosted.queue.uploads
+
+    # Network loss while queued: polling keeps going with back-off, the job still lands.
+    hosted.queue.hold()
+    driver.panel.generate_bar.button.click()
+    await wait_until(lambda: len(hosted.api.received) == 1)
+    assert hosted.api.received[0]["prompt"]["10"]["inputs"] == {"image": image_id}
+    await hosted.go_offline()
+    status = driver.app.window.status_bar
+    await wait_until(lambda: "not answering" in status.currentMessage())
+    await hosted.come_back()
+    hosted.queue.release()
+    await wait_until(lambda: bool(jobs_vm.jobs()) and jobs_vm.jobs()[0].finished)
+    assert jobs_vm.jobs()[0].state is JobState.SUCCEEDED
+
+    # Status 4: the service's errMsg, said plainly.
+    hosted.queue.fail_next = "CUDA out of memory"
+    driver.panel.generate_bar.button.click()
+    await wait_until(lambda: len(jobs_vm.jobs()) == 2 and jobs_vm.jobs()[0].finished)
+    failed = jobs_vm.jobs()[0]
+    assert failed.state is JobState.FAILED
+    assert failed.error is not None
+    assert "CUDA out of memory" in failed.error.message
