@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from desktop.comfy.types import ImageRef, QueueSnapshot
@@ -19,8 +20,10 @@ from desktop.hosted.download import SignedDownloader
 from desktop.hosted.errors import HostedError, HostedUnreachable
 from desktop.hosted.poller import DEFAULT_TIMING, PollTiming
 from desktop.jobs.hosted import HostedJobs
+from desktop.jobs.hosted_journal import HostedJournal
 from desktop.jobs.model import JobSnapshot
 from desktop.jobs.sinks import ResultSink
+from desktop.jobs.tasks import TaskSet
 
 log = logging.getLogger("comfydesk.jobs.hosted")
 
@@ -94,7 +97,9 @@ class HostedJobBoard:
 class HostedSession:
     """The client, the credential-free downloader and one :class:`HostedJobs` per workflow id.
 
-    Create it in the running loop's thread; ``close()`` stops every watch and both sessions.
+    With ``journal_path``, unfinished jobs are kept on disk and ``resume()`` adopts them (the
+    service keeps running what was sent, so quitting loses nothing). Create it in the running
+    loop's thread; ``close()`` stops every watch and both sessions.
     """
 
     backend = "hosted"
@@ -108,6 +113,7 @@ class HostedSession:
         *,
         timing: PollTiming = DEFAULT_TIMING,
         timeout: float = 30.0,
+        journal_path: Path | None = None,
     ) -> None:
         self.client = _NoViewClient(HostedClient(api_key, base_url, timeout=timeout))
         self.hosted_client = self.client.inner
@@ -117,6 +123,11 @@ class HostedSession:
         self._downloader = SignedDownloader()
         self._runners: dict[str, HostedJobs] = {}
         self._connection_cbs: list[Callable[[HostedUnreachable | None, float], None]] = []
+        self._journal = HostedJournal(journal_path, base_url) if journal_path else None
+        self._workflow_of: dict[str, str] = {}  # job id -> the workflow id that runs it
+        self._tasks = TaskSet()
+        self._journal_task: asyncio.Task[Any] | None = None
+        self._journal_dirty = False
 
     @property
     def url(self) -> str:
@@ -134,9 +145,49 @@ class HostedSession:
                 timing=self.timing,
             )
             runner.on_connection(self._connection)
+            runner.on_change(lambda job, wf=workflow_id: self._job_changed(wf, job))
             self._runners[workflow_id] = runner
             self.jobs.add(runner)
         return runner
+
+    async def resume(self) -> int:
+        """Watch again the jobs an earlier run left unfinished on this service; how many."""
+        if self._journal is None:
+            return 0
+        try:
+            records = await self._journal.load()
+        except OSError as err:
+            log.warning("Could not read the hosted job journal: %s", err)
+            return 0
+        for rec in records:
+            self.runner(rec.workflow_id).adopt(
+                rec.task_id,
+                rec.job.prompt,
+                title=rec.job.title,
+                created=rec.job.created,
+                seed_values=rec.job.seed_values,
+            )
+        return len(records)
+
+    def _job_changed(self, workflow_id: str, job: JobSnapshot) -> None:
+        self._workflow_of[job.id] = workflow_id
+        if self._journal is None:
+            return
+        self._journal_dirty = True
+        if self._journal_task is None or self._journal_task.done():
+            self._journal_task = self._tasks.spawn(self._write_journal(), "hosted-journal")
+
+    def _journal_entries(self) -> list[tuple[str, JobSnapshot]]:
+        return [(self._workflow_of[j.id], j) for j in self.jobs.jobs() if j.id in self._workflow_of]
+
+    async def _write_journal(self) -> None:
+        assert self._journal is not None
+        while self._journal_dirty:
+            self._journal_dirty = False
+            try:
+                await self._journal.save(self._journal_entries())
+            except OSError as err:
+                log.warning("Could not write the hosted job journal: %s", err)
 
     def on_connection(
         self, cb: Callable[[HostedUnreachable | None, float], None]
@@ -156,9 +207,15 @@ class HostedSession:
         return _nothing  # no WebSocket: state comes from polling
 
     async def close(self) -> None:
+        await self._tasks.cancel_all()
         runners = list(self._runners.values())
         self._runners.clear()
         await asyncio.gather(*(r.close() for r in runners), return_exceptions=True)
+        if self._journal is not None:  # what is still unfinished, for the next run
+            try:
+                await self._journal.save(self._journal_entries())
+            except OSError as err:
+                log.warning("Could not write the hosted job journal: %s", err)
         await self._downloader.close()
         await self.hosted_client.close()
 

@@ -93,6 +93,13 @@
 <context>
     <name>HostedBackend</name>
     <message numerus="yes">
+        <source>Watching %n job(s) sent before ComfyDesk last quit.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Sent %n job(s) to the hosted service.</source>
         <translation type="unfinished">
             <numerusform></numerusform>

@@ -1061,6 +1061,12 @@
         <source>Enter the API key of the hosted service in Connection settings.</source>
         <translation>请在“连接设置”中填写托管服务的 API 密钥。</translation>
     </message>
+    <message numerus="yes">
+        <source>Watching %n job(s) sent before ComfyDesk last quit.</source>
+        <translation>
+            <numerusform>正在跟踪 ComfyDesk 上次退出前发送的 %n 个任务。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Using the hosted workflow service at {url}.</source>
         <translation>正在使用位于 {url} 的托管工作流服务。</translation>

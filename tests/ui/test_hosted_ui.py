@@ -308,3 +308,29 @@ async def test_upload_offline_and_failed_run(
     assert failed.state is JobState.FAILED
     assert failed.error is not None
     assert "CUDA out of memory" in failed.error.message
+
+
+async def test_quitting_loses_nothing_the_next_run_collects_it(
+    make_app: AppFactory, qtbot, hosted: HostedDemoServer, tmp_path: Path
+) -> None:
+    store = MemoryKeyring()
+    first = await hosted_app(make_app, qtbot, store)
+    connection = HostedConnection(hosted.url, (HostedWorkflow(TXT2IMG_ID, "Lighthouse"),))
+    await backend_of(first).connect_to(connection, DEMO_KEY)
+    await open_dump(first, write_dump(hosted, tmp_path))
+    hosted.queue.hold()
+    first.panel.generate_bar.button.click()
+    await wait_until(lambda: any(j.state is JobState.QUEUED for j in first.app.context.jobs.jobs()))
+    task_id = first.app.context.jobs.jobs()[0].remote_id
+    await first.app.shutdown()
+
+    # The next start connects to the remembered service with the key from the keyring.
+    second = await hosted_app(make_app, qtbot, store)
+    second.app.context.hosted.connect_to(second.app.settings.hosted)
+    jobs_vm = second.app.context.jobs
+    await wait_until(lambda: [j.remote_id for j in jobs_vm.jobs()] == [task_id])
+    hosted.queue.release()
+    await wait_until(lambda: jobs_vm.jobs()[0].finished)
+    assert jobs_vm.jobs()[0].state is JobState.SUCCEEDED
+    gallery = await second.gallery()
+    await wait_until(lambda: gallery.model.rowCount() >= 1)

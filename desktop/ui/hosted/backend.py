@@ -63,6 +63,7 @@ class HostedBackend(QObject):
         update_settings: Callable[[Settings], None],
         sink: Callable[[], ResultSink],
         timing: PollTiming = DEFAULT_TIMING,
+        journal_path: Path | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -74,6 +75,7 @@ class HostedBackend(QObject):
         self._update_settings = update_settings
         self._sink = sink
         self.timing = timing  # how often hosted jobs are polled (tests poll faster)
+        self._journal_path = journal_path  # unfinished jobs, adopted on the next connection
         self._tasks = TaskOwner(self, area="ui")
         self._session: HostedSession | None = None
         self._connection: HostedConnection | None = None
@@ -143,13 +145,24 @@ class HostedBackend(QObject):
             await self._comfy.disconnect()
         from desktop.jobs.hosted_session import HostedSession  # aiohttp loads after the paint
 
-        session = HostedSession(api_key, connection.base_url, self._sink(), timing=self.timing)
-        self._session, self._connection, self._demo = session, connection, demo
-        self._unsubscribe = session.on_connection(self._service_answers)
-        self._jobs.set_session(session)
+        session = HostedSession(
+            api_key,
+            connection.base_url,
+            self._sink(),
+            timing=self.timing,
+            journal_path=None if demo else self._journal_path,  # the stand-in dies with us
+        )
         if not demo:
             self._update_settings(
                 dataclasses.replace(self._settings(), backend="hosted", hosted=connection)
+            )
+        self._session, self._connection, self._demo = session, connection, demo
+        self._unsubscribe = session.on_connection(self._service_answers)
+        self._jobs.set_session(session)
+        resumed = await session.resume()
+        if resumed:
+            self.notice.emit(
+                self.tr("Watching %n job(s) sent before ComfyDesk last quit.", "", resumed)
             )
         if self._path is not None and self._form is not None:
             self._pick_workflow(self._path)

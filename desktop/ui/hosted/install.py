@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from desktop import paths
 from desktop.jobs.library_sink import LibrarySink
 from desktop.jobs.sinks import FolderSink, ResultSink
 from desktop.ui.hosted.backend import HostedBackend
@@ -37,6 +38,7 @@ def install_hosted(ctx: AppContext) -> None:
         settings=lambda: ctx.settings,
         update_settings=ctx.update_settings,
         sink=sink,
+        journal_path=paths.data_dir() / "hosted-jobs-journal.json",
         parent=ctx.window,
     )
     ctx.hosted = backend
