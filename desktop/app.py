@@ -388,16 +388,18 @@ class ComfyDeskApp(QObject):
 
     @Slot()
     def show_connection_dialog(self) -> None:
+        hosted = self.context.hosted
+        in_use = hosted is not None and hosted.active() and hosted.connection is not None
         dialog = ConnectionDialog(
             self.connection,
             recent=self.settings.recent_servers,
             options_for=self.settings.options_for,
-            hosted=self.settings.hosted,
-            kind=self.settings.backend,
+            hosted=hosted.connection if in_use else self.settings.hosted,
+            kind="hosted" if in_use else self.settings.backend,
             parent=self.window,
         )
-        if self.context.hosted is not None:
-            dialog.hosted_requested.connect(self.context.hosted.connect_to)
+        if hosted is not None:
+            dialog.hosted_requested.connect(hosted.connect_to)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
