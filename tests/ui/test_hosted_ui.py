@@ -26,6 +26,7 @@ from desktop.demo.hosted import (
 from desktop.jobs.model import JobState
 from desktop.secrets import SERVICE, SecretStore
 from desktop.settings import HostedConnection, HostedWorkflow, hosted_secret_key
+from desktop.ui.connection import ConnectionRequest
 from desktop.ui.connection_dialog import ConnectionDialog
 from desktop.ui.hosted.backend import HostedBackend
 from desktop.ui.hosted.bar import HostedBar
@@ -34,7 +35,7 @@ from desktop.ui.queue_text import state_text
 from desktop.workflow.params import ParamKind
 from tests.hosted.conftest import FAST
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_until
-from tests.ui.workspace_support import Driver
+from tests.ui.workspace_support import API, Driver
 
 __all__ = ["make_app"]
 pytestmark = [QT_NOISE]
@@ -334,3 +335,35 @@ async def test_quitting_loses_nothing_the_next_run_collects_it(
     assert jobs_vm.jobs()[0].state is JobState.SUCCEEDED
     gallery = await second.gallery()
     await wait_until(lambda: gallery.model.rowCount() >= 1)
+
+
+async def test_uploaded_workflow_then_back_to_a_comfyui_server(
+    make_app: AppFactory, qtbot, hosted: HostedDemoServer, tmp_path: Path, demo_server
+) -> None:
+    store = MemoryKeyring()
+    driver = await hosted_app(make_app, qtbot, store)
+    backend = backend_of(driver)
+    connection = HostedConnection(hosted.url, (HostedWorkflow(TXT2IMG_ID, "Lighthouse"),))
+    await backend.connect_to(connection, DEMO_KEY)
+
+    # The API-format workflow that was uploaded: a form from its values, and a plain note.
+    uploaded = tmp_path / "lighthouse.json"
+    uploaded.write_text(json.dumps(hosted.workflows[TXT2IMG_ID]), "utf-8")
+    driver.app.window.request_open(uploaded)
+    await wait_until(lambda: driver.workspace.form.has_given_specs())
+    assert "ranges and choices are not known" in driver.workspace.message
+    assert driver.workspace.form.spec(("3", "seed")).kind is ParamKind.SEED
+    assert backend.workflow_id == TXT2IMG_ID  # the only one on the list, remembered for the file
+    driver.type_number(("3", "cfg"), 5.5)
+    driver.panel.generate_bar.button.click()
+    await wait_until(lambda: len(hosted.api.received) == 1)
+    assert hosted.api.received[0]["prompt"] == {"3": {"inputs": {"cfg": 5.5}}}
+
+    # Connecting to a ComfyUI server leaves hosted mode; its forms come from /object_info again.
+    driver.app.connection.connect_to(ConnectionRequest(demo_server.url))
+    await wait_until(lambda: not backend.active())
+    assert driver.app.context.jobs.session is driver.app.connection.session
+    assert driver.app.store.load().backend == "comfyui"
+    await wait_until(lambda: driver.workspace.object_info is not None)
+    await driver.open(API / "txt2img_batch2_subfolder.json")
+    assert not driver.workspace.form.has_given_specs()

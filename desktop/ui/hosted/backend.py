@@ -181,9 +181,9 @@ class HostedBackend(QObject):
             self._tasks.start(self._leave(), name="hosted leave")
 
     async def _leave(self) -> None:
-        await self._drop_session(keep_jobs_view=True)
         if not self._demo:
             self._update_settings(dataclasses.replace(self._settings(), backend="comfyui"))
+        await self._drop_session(keep_jobs_view=True)
         self._demo = False
         self.changed.emit()
 
