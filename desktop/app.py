@@ -1,7 +1,7 @@
 """Composition root: QApplication + qasync loop, logging, error hook, translator, theme,
 settings, the connection and the main window; panels plug in through :data:`PANEL_INSTALLERS`.
 
-    comfydesk [FILE] [--server URL | --demo] [--lang en|zh_CN] [--self-test]
+    comfydesk [FILE] [--server URL | --demo | --demo-hosted] [--lang en|zh_CN] [--self-test]
 """
 
 from __future__ import annotations
@@ -50,7 +50,10 @@ if TYPE_CHECKING:
     from desktop.demo import DemoServer
     from desktop.jobs.session import ServerSession
     from desktop.jobs.sinks import ResultSink
+    from desktop.ui.hosted.backend import HostedBackend
+    from desktop.ui.hosted.demo import HostedDemo
     from desktop.ui.jobs_model import JobsViewModel
+    from desktop.ui.workspace import Workspace
 
 log = logging.getLogger("comfydesk.app")
 
@@ -69,6 +72,10 @@ class AppContext:
         self.result_sink: ResultSink | None = None
         # The jobs view-model shared by the preview, the queue and the workspace.
         self.jobs: JobsViewModel | None = None
+        self.secrets: SecretStore = app.secrets
+        # Set by their installers: the form's view-model and the hosted workflow backend.
+        self.workspace: Workspace | None = None
+        self.hosted: HostedBackend | None = None
         self._late_hooks = False
 
     @property
@@ -127,6 +134,7 @@ class ComfyDeskApp(QObject):
         self.shutdown_hooks: list[Callable[[], Awaitable[None]]] = []
         self.late_shutdown_hooks: list[Callable[[], Awaitable[None]]] = []
         self.demo_server: DemoServer | None = None
+        self.hosted_demo: HostedDemo | None = None
         self.tasks = TaskOwner(self, area="app")
         self._quit = asyncio.Event()
         self._quitting = False
@@ -223,12 +231,17 @@ class ComfyDeskApp(QObject):
             self.window.request_open(pending)
         if self.options.self_test:
             return await self.self_test()
-        if self.options.demo:
+        if self.options.demo_hosted:
+            await self.start_hosted_demo()
+        elif self.options.demo:
             await self.start_demo()
         elif self.options.server:
             self.connection.connect_to(ConnectionRequest(self.options.server))
         elif self.settings.connect_on_start:
-            self.connection.connect_to(ConnectionRequest(self.settings.server_url))
+            if self.settings.backend == "hosted" and self.context.hosted is not None:
+                self.context.hosted.connect_to(self.settings.hosted)
+            else:
+                self.connection.connect_to(ConnectionRequest(self.settings.server_url))
         await self._quit.wait()
         await self.shutdown()
         return 0
@@ -246,6 +259,20 @@ class ComfyDeskApp(QObject):
             self.demo_server.url, credentials=Credentials(), options=ServerOptions(), demo=True
         )
         await self.connection.connect_to(request)
+
+    async def start_hosted_demo(self) -> None:
+        """Start the hosted workflow stand-in (once), use it and open its parameter list."""
+        hosted = self.context.hosted
+        if hosted is None:
+            return
+        if self.hosted_demo is None:
+            from desktop.ui.hosted.demo import HostedDemo
+
+            self.hosted_demo = HostedDemo(hosted)
+            self.context.add_shutdown_hook(self.hosted_demo.stop, after_session=True)
+        dump = await self.hosted_demo.start()
+        if self.options.file is None:
+            self.window.request_open(dump)
 
     async def self_test(self) -> int:
         """Start the demo server, connect, load server details and node definitions."""
@@ -361,12 +388,18 @@ class ComfyDeskApp(QObject):
 
     @Slot()
     def show_connection_dialog(self) -> None:
+        hosted = self.context.hosted
+        in_use = hosted is not None and hosted.active() and hosted.connection is not None
         dialog = ConnectionDialog(
             self.connection,
             recent=self.settings.recent_servers,
             options_for=self.settings.options_for,
+            hosted=hosted.connection if in_use else self.settings.hosted,
+            kind="hosted" if in_use else self.settings.backend,
             parent=self.window,
         )
+        if hosted is not None:
+            dialog.hosted_requested.connect(hosted.connect_to)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 

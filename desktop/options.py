@@ -19,6 +19,7 @@ class AppOptions:
     file: Path | None = None
     server: str | None = None
     demo: bool = False
+    demo_hosted: bool = False  # the hosted workflow stand-in (GenStudio), in-process
     self_test: bool = False
     lang: str | None = None
     self_test_timeout: float = SELF_TEST_TIMEOUT
@@ -33,6 +34,11 @@ def parse_args(argv: Sequence[str]) -> AppOptions:
     source.add_argument("--server", metavar="URL", help="connect to this ComfyUI server")
     source.add_argument(
         "--demo", action="store_true", help="start the built-in demo server (placeholder images)"
+    )
+    source.add_argument(
+        "--demo-hosted",
+        action="store_true",
+        help="start the built-in stand-in for GenStudio's hosted workflows (placeholder images)",
     )
     parser.add_argument("--lang", metavar="LANG", help="user interface language: en or zh_CN")
     parser.add_argument(
@@ -54,5 +60,10 @@ def parse_args(argv: Sequence[str]) -> AppOptions:
         except InvalidServerUrl as err:
             parser.error(f"--server: {err}")
     return AppOptions(
-        file=args.file, server=server, demo=args.demo, self_test=args.self_test, lang=lang
+        file=args.file,
+        server=server,
+        demo=args.demo,
+        demo_hosted=args.demo_hosted,
+        self_test=args.self_test,
+        lang=lang,
     )

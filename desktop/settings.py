@@ -32,9 +32,13 @@ MAX_RECENT = 10
 _HOST_CHARS = re.compile(r"[A-Za-z0-9.\-_:%]+")
 
 Appearance = Literal["system", "light", "dark"]
+Backend = Literal["comfyui", "hosted"]
 Language = Literal["system", "en", "zh_CN"]
 APPEARANCES: tuple[str, ...] = get_args(Appearance)
 LANGUAGES: tuple[str, ...] = get_args(Language)
+BACKENDS: tuple[str, ...] = get_args(Backend)
+DEFAULT_HOSTED_URL = "https://cloud.infini-ai.com"  # desktop.hosted.types.DEFAULT_BASE_URL
+MAX_FILE_WORKFLOWS = 200
 
 
 class InvalidServerUrl(ValueError):
@@ -94,6 +98,36 @@ class ServerOptions:
 
 
 @dataclass(frozen=True)
+class HostedWorkflow:
+    """One workflow published on the hosted service: its id (``wf-…``) and the artist's name."""
+
+    workflow_id: str
+    name: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        return self.name or self.workflow_id
+
+
+@dataclass(frozen=True)
+class HostedConnection:
+    """GenStudio's hosted workflow service: where it is and which workflows to offer. The API
+    key lives in the keyring under :func:`hosted_secret_key`, never here."""
+
+    base_url: str = DEFAULT_HOSTED_URL
+    workflows: tuple[HostedWorkflow, ...] = ()
+
+    def workflow(self, workflow_id: str) -> HostedWorkflow | None:
+        return next((w for w in self.workflows if w.workflow_id == workflow_id), None)
+
+
+def hosted_secret_key(base_url: str) -> str:
+    """The keyring entry of a hosted service's API key (apart from a ComfyUI token kept for
+    the same address)."""
+    return f"hosted:{base_url}"
+
+
+@dataclass(frozen=True)
 class Settings:
     server_url: str = DEFAULT_SERVER_URL
     recent_servers: tuple[str, ...] = ()
@@ -107,6 +141,9 @@ class Settings:
     window_geometry: str = ""  # base64 of QMainWindow.saveGeometry()
     window_state: str = ""  # base64 of QMainWindow.saveState()
     client_id: str = ""  # one WebSocket client id per install, survives restarts
+    backend: Backend = "comfyui"  # what Connect uses: a ComfyUI server or the hosted service
+    hosted: HostedConnection = field(default_factory=HostedConnection)
+    hosted_workflow_for_file: Mapping[str, str] = field(default_factory=dict)  # path -> wf id
 
     def library_folder(self) -> Path:
         return Path(self.data_folder) if self.data_folder else paths.data_dir()
@@ -131,6 +168,13 @@ class Settings:
         recent = (path, *(p for p in self.recent_files if p != path))[:MAX_RECENT]
         return dataclasses.replace(self, recent_files=recent, last_workflow=path)
 
+    def with_file_workflow(self, path: str, workflow_id: str) -> Settings:
+        """Remember which hosted workflow a file runs as (the newest choices are kept)."""
+        chosen = {p: w for p, w in self.hosted_workflow_for_file.items() if p != path}
+        chosen[path] = workflow_id
+        kept = dict(list(chosen.items())[-MAX_FILE_WORKFLOWS:])
+        return dataclasses.replace(self, hosted_workflow_for_file=kept)
+
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["server_options"] = {
@@ -138,6 +182,11 @@ class Settings:
         }
         data["recent_servers"] = list(self.recent_servers)
         data["recent_files"] = list(self.recent_files)
+        data["hosted"] = {
+            "base_url": self.hosted.base_url,
+            "workflows": [dataclasses.asdict(w) for w in self.hosted.workflows],
+        }
+        data["hosted_workflow_for_file"] = dict(self.hosted_workflow_for_file)
         return {"version": SCHEMA_VERSION, **data}
 
     @classmethod
@@ -157,6 +206,9 @@ class Settings:
         values["recent_servers"] = _urls(data.get("recent_servers"))
         values["recent_files"] = _strs(data.get("recent_files"))
         values["server_options"] = _server_options(data.get("server_options"))
+        values["backend"] = _choice(data.get("backend"), BACKENDS, "comfyui")
+        values["hosted"] = _hosted(data.get("hosted"))
+        values["hosted_workflow_for_file"] = _str_map(data.get("hosted_workflow_for_file"))
         try:
             values["server_url"] = normalize_server_url(values["server_url"])
         except InvalidServerUrl:
@@ -207,6 +259,29 @@ def _server_options(value: Any) -> dict[str, ServerOptions]:
             ca_file=_str(opts.get("ca_file"), ""), verify_tls=_bool(opts.get("verify_tls"), True)
         )
     return result
+
+
+def _hosted(value: Any) -> HostedConnection:
+    if not isinstance(value, Mapping):
+        return HostedConnection()
+    try:
+        url = normalize_server_url(_str(value.get("base_url"), DEFAULT_HOSTED_URL))
+    except InvalidServerUrl:
+        url = DEFAULT_HOSTED_URL
+    raw = value.get("workflows")
+    workflows: dict[str, HostedWorkflow] = {}
+    for entry in raw if isinstance(raw, list) else ():
+        if isinstance(entry, Mapping) and _str(entry.get("workflow_id"), "").strip():
+            wf_id = entry["workflow_id"].strip()
+            workflows[wf_id] = HostedWorkflow(wf_id, _str(entry.get("name"), "").strip())
+    return HostedConnection(url, tuple(workflows.values()))
+
+
+def _str_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        return {}
+    pairs = [(k, v) for k, v in value.items() if isinstance(k, str) and isinstance(v, str)]
+    return dict(pairs[-MAX_FILE_WORKFLOWS:])
 
 
 class SettingsStore:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from desktop.base import atomic
 from desktop.comfy.types import ImageRef
 from desktop.hosted.changes import changed_inputs
 from desktop.hosted.client import HostedClient
@@ -272,7 +273,7 @@ class HostedJobs:
             output = JobOutput(file.node_id, ImageRef(file.filename), batch_index=file.index)
             job = self._jobs[job_id]
             try:
-                path = await self.sink.store(job, output, data)
+                path = await self._keep(job, output, data)
             except OSError as err:
                 log.exception("could not keep %s", file.filename)
                 warnings.append(f"A result could not be saved: {err}")
@@ -285,6 +286,17 @@ class HostedJobs:
             self._finish(job_id, JobState.FAILED, JobError(warnings[0]))
         else:
             self._finish(job_id, JobState.SUCCEEDED)
+
+    async def _keep(self, job: JobSnapshot, output: JobOutput, data: bytes) -> Path:
+        """Hand the bytes to the sink as it takes results: a finished file in its staging
+        folder, which it owns from then on."""
+        staging = await self.sink.staging_dir()
+        staged = await asyncio.to_thread(atomic.write_temp, staging, data)
+        try:
+            return await self.sink.store(job, output, staged)
+        except BaseException:
+            await asyncio.to_thread(atomic.discard, staged)
+            raise
 
     async def _download(self, task_id: str, files: list[ResultFile], index: int) -> bytes:
         """One file; an expired link is signed afresh (``files`` is updated in place), a

@@ -108,7 +108,7 @@ def record_to_snapshot(rec: Mapping[str, Any]) -> JobSnapshot:
     )
 
 
-def _read(path: Path) -> list[dict[str, Any]]:
+def read_records(path: Path) -> list[dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -126,7 +126,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return [r for r in records if isinstance(r, dict)]
 
 
-def _write(path: Path, records: list[dict[str, Any]]) -> None:
+def write_records(path: Path, records: list[dict[str, Any]]) -> None:
     # Unique temp names: a write abandoned by a cancelled task may still be running.
     text = json.dumps({"version": VERSION, "jobs": records}, ensure_ascii=False)
     atomic.atomic_write(path, text, make_parents=True)
@@ -143,7 +143,7 @@ class Journal:
 
     async def load(self) -> list[JobSnapshot]:
         async with self._lock:
-            records = await asyncio.to_thread(_read, self.path)
+            records = await asyncio.to_thread(read_records, self.path)
         self._foreign = [r for r in records if r.get("server_url") != self.server_url]
         jobs = []
         for rec in records:
@@ -162,4 +162,4 @@ class Journal:
         """Replace this server's records with ``jobs`` (finished ones are dropped)."""
         records = [snapshot_to_record(j) for j in jobs if not j.finished]
         async with self._lock:
-            await asyncio.to_thread(_write, self.path, self._foreign + records)
+            await asyncio.to_thread(write_records, self.path, self._foreign + records)

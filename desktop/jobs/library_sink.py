@@ -48,6 +48,12 @@ class LibrarySink:
         self._on_stored = on_stored
         self._source = source  # recorded with each item: "job", or "hosted" for hosted runs
 
+    def with_source(self, source: str) -> LibrarySink:
+        """The same library and listener, recording ``source`` with each item."""
+        twin = LibrarySink(self.library, on_stored=self._on_stored, source=source)
+        twin._library = self._library
+        return twin
+
     async def library(self) -> ResultLibrary:
         if self._library is None:
             assert self._opener is not None

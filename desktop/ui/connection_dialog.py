@@ -1,4 +1,5 @@
-"""The connection dialog: address, access token, extra headers and a CA file for one server.
+"""The connection dialog: address, access token, extra headers and a CA file for one server;
+or, as the other kind, a hosted workflow service (GenStudio: address, API key, workflow ids).
 
 Non-modal (``open()``), so it is safe under qasync; "Connect" hands a
 :class:`ConnectionRequest` to the view-model, which stores the secrets in the keyring.
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QCoreApplication, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,13 +23,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.secrets import Credentials
-from desktop.settings import InvalidServerUrl, ServerOptions, normalize_server_url
+from desktop.settings import (
+    HostedConnection,
+    InvalidServerUrl,
+    ServerOptions,
+    hosted_secret_key,
+    normalize_server_url,
+)
 from desktop.ui.connection import ConnectionRequest, ConnectionViewModel
+from desktop.ui.hosted.settings_page import HostedPageError, HostedSettingsPage
 from desktop.ui.i18n import QT_TRANSLATE_NOOP, Retranslatable
 
 _FORBIDDEN_HEADERS = {"host", "content-length", "connection", "upgrade", "origin"}
@@ -67,18 +76,32 @@ def is_exposed_plain_http(url: str) -> bool:
     return parts.scheme == "http" and host not in ("localhost", "127.0.0.1", "::1")
 
 
+KIND_COMFYUI, KIND_HOSTED = "comfyui", "hosted"
+
+
 class ConnectionDialog(Retranslatable, QDialog):
+    hosted_requested = Signal(object, str)  # HostedConnection, API key (for the keyring)
+
     def __init__(
         self,
         vm: ConnectionViewModel,
         *,
         recent: tuple[str, ...],
         options_for: Any,
+        hosted: HostedConnection | None = None,
+        kind: str = KIND_COMFYUI,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("connectionDialog")
         self._vm = vm
+        self.kind_box = QComboBox()
+        self.kind_box.setObjectName("connectionKind")
+        self.kind_box.addItem("", KIND_COMFYUI)
+        self.kind_box.addItem("", KIND_HOSTED)
+        self.kind_label = QLabel()
+        self.kind_label.setBuddy(self.kind_box)
+        self.hosted_page = HostedSettingsPage(hosted or HostedConnection())
         self._options_for = options_for
         self._loaded_for = ""
 
@@ -131,19 +154,58 @@ class ConnectionDialog(Retranslatable, QDialog):
         ):
             label.setBuddy(field)
             self.form.addRow(label, row)
+        comfy_page = QWidget()
+        comfy_layout = QVBoxLayout(comfy_page)
+        comfy_layout.setContentsMargins(0, 0, 0, 0)
+        comfy_layout.addLayout(self.form)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(comfy_page)
+        self.pages.addWidget(self.hosted_page)
+        kind_form = QFormLayout()
+        kind_form.addRow(self.kind_label, self.kind_box)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        layout.addLayout(kind_form)
+        layout.addWidget(self.pages)
         layout.addWidget(self.keyring_note)
         layout.addWidget(self.warning)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
         vm.credentials_loaded.connect(self._credentials_loaded)
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(kind)))
         self.retranslate()
         self._url_changed(self.url_box.currentText())
+        self._kind_changed()
+
+    @property
+    def kind(self) -> str:
+        return str(self.kind_box.currentData())
+
+    @Slot()
+    def _kind_changed(self) -> None:
+        hosted = self.kind == KIND_HOSTED
+        self.pages.setCurrentWidget(self.hosted_page if hosted else self.pages.widget(0))
+        self.error.clear()
+        self._update_warning()
+        self._set_title()
+        if hosted:
+            try:
+                self._vm.request_credentials(hosted_secret_key(self.hosted_page.base_url()))
+            except InvalidServerUrl:
+                pass
+
+    def _set_title(self) -> None:
+        if self.kind == KIND_HOSTED:
+            self.setWindowTitle(self.tr("Connect to a hosted workflow service"))
+        else:
+            self.setWindowTitle(self.tr("Connect to a ComfyUI server"))
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("Connect to a ComfyUI server"))
+        self._set_title()
+        self.kind_label.setText(self.tr("Connection kind:"))
+        self.kind_box.setItemText(0, self.tr("ComfyUI server"))
+        self.kind_box.setItemText(1, self.tr("Hosted workflow (GenStudio)"))
         labels = (
             self.tr("Server address:"),
             self.tr("Access token:"),
@@ -160,18 +222,23 @@ class ConnectionDialog(Retranslatable, QDialog):
         self.connect_button.setText(self.tr("Connect"))
         if self._vm.keyring_available:
             self.keyring_note.setText(
-                self.tr("The token and headers are kept in the system keyring, not in files.")
+                self.tr(
+                    "The token, headers and API keys are kept in the system keyring, not in files."
+                )
             )
         else:
             self.keyring_note.setText(
                 self.tr(
-                    "No system keyring is available: the token is kept only until ComfyDesk "
-                    "quits, and never written to disk."
+                    "No system keyring is available: the token or API key is kept only until "
+                    "ComfyDesk quits, and never written to disk."
                 )
             )
         self._update_warning()
 
     def _update_warning(self) -> None:
+        if self.kind_box.currentData() == KIND_HOSTED:
+            self.warning.clear()
+            return
         try:
             url = normalize_server_url(self.url_box.currentText())
         except InvalidServerUrl:
@@ -202,6 +269,13 @@ class ConnectionDialog(Retranslatable, QDialog):
 
     @Slot(str, object)
     def _credentials_loaded(self, url: str, creds: Credentials) -> None:
+        try:
+            hosted_entry = hosted_secret_key(self.hosted_page.base_url())
+        except InvalidServerUrl:
+            hosted_entry = ""
+        if url == hosted_entry:
+            self.hosted_page.set_key(creds.token)
+            return
         if url != self._loaded_for:
             return
         self.token_edit.setText(creds.token)
@@ -257,11 +331,27 @@ class ConnectionDialog(Retranslatable, QDialog):
 
     @Slot()
     def _connect(self) -> None:
+        if self.kind == KIND_HOSTED:
+            self._connect_hosted()
+            return
         request = self._validated_request()
         if request is None:
             return
         self.error.clear()
         self._vm.connect_to(request)
+        self.accept()
+
+    def _connect_hosted(self) -> None:
+        try:
+            connection, key = self.hosted_page.validated()
+        except InvalidServerUrl as err:
+            self.error.setText(url_error_text(err))
+            return
+        except HostedPageError as err:
+            self.error.setText(str(err))
+            return
+        self.error.clear()
+        self.hosted_requested.emit(connection, key)
         self.accept()
 
 

@@ -68,6 +68,7 @@ def install_workspace(ctx: AppContext) -> None:
     """The form dock (form + Generate bar) and every workflow action of the window."""
     window, actions = ctx.window, ctx.window.actions
     workspace = Workspace(ctx.connection, jobs_view_model(ctx), parent=window)
+    ctx.workspace = workspace
     panel = WorkspacePanel(workspace, actions)
     window.set_panel(Panel.FORM, panel)
     starting_points = StartingPoints(workspace, window, panel.starter_cards, window.new_menu)
@@ -119,4 +120,6 @@ def install_workspace(ctx: AppContext) -> None:
 
 
 def default_installers() -> list[PanelInstaller]:
-    return [install_jobs_panels, install_gallery, install_workspace]
+    from desktop.ui.hosted.install import install_hosted
+
+    return [install_jobs_panels, install_gallery, install_workspace, install_hosted]

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.comfy.errors import ComfyError
 from desktop.comfy.messages import PreviewImage
 from desktop.jobs.model import JobOutput, JobSnapshot, JobState
+from desktop.ui.hosted.text import preview_state_text
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.panels import EmptyState
@@ -77,6 +78,14 @@ class PreviewView(Retranslatable, QWidget):
         self.notice.setWordWrap(True)
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.hide()
+        # A hosted service sends no frames: say so, and where the job is, instead of a blank.
+        self.hosted_state = QLabel(self)
+        self.hosted_state.setObjectName("previewHostedState")
+        self.hosted_state.setWordWrap(True)
+        self.hosted_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hosted_state.setTextFormat(Qt.TextFormat.PlainText)
+        self.hosted_state.setStyleSheet("font-size: 15px; padding: 24px;")
+        self.hosted_state.hide()
         self.canvas = PreviewCanvas(self, small_frame_bytes=small_frame_bytes)
         self.overlay = PreviewOverlay(self.canvas)
         self.strip = QListWidget(self)
@@ -94,6 +103,7 @@ class PreviewView(Retranslatable, QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.notice)
+        layout.addWidget(self.hosted_state)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.strip)
         self._stack = QStackedWidget(self)
@@ -191,6 +201,9 @@ class PreviewView(Retranslatable, QWidget):
         job = self._vm.get(self._job_id)
         elapsed = self._vm.elapsed(job.id) if job is not None else None
         self.overlay.show_job(job, elapsed)
+        hosted_text = preview_state_text(job) if job is not None else ""
+        self.hosted_state.setText(hosted_text)
+        self.hosted_state.setVisible(bool(hosted_text))
         running = job is not None and job.state is JobState.RUNNING
         if running and not self._clock.isActive():
             self._clock.start()

@@ -41,6 +41,11 @@ def state_text(job: JobSnapshot) -> str:
         return QCoreApplication.translate("JobText", "Cancelling…")
     if state is JobState.SUBMITTING:
         return QCoreApplication.translate("JobText", "Sending…")
+    if state is JobState.QUEUED and job.backend == "hosted" and job.queue_position:
+        # The hosted service counts places in its queue from 1, not the jobs ahead.
+        return QCoreApplication.translate("JobText", "Queued — position {position}").format(
+            position=job.queue_position
+        )
     if state is JobState.QUEUED:
         ahead = job.queue_position
         if ahead is None:

@@ -19,7 +19,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
@@ -44,6 +44,19 @@ if TYPE_CHECKING:
 log = logging.getLogger("comfydesk.ui")
 
 MAX_BATCH = 64  # "Generate ×N": enough for a contact sheet, not enough to flood a server
+
+
+class OtherBackend(Protocol):
+    """A backend that is not a ComfyUI server (the hosted workflow service): while
+    ``active()``, opening, generating and uploads go to it instead of the session."""
+
+    def active(self) -> bool: ...
+
+    def open(self, path: Path) -> asyncio.Task[None] | None: ...
+
+    def generate(self, count: int) -> asyncio.Task[None] | None: ...
+
+    async def upload_image(self, data: bytes, filename: str) -> str: ...
 
 
 class Workspace(QObject):
@@ -82,6 +95,7 @@ class Workspace(QObject):
         self._message_is_error = False
         self._says_offline = False  # the message is "Connect to a server…": gone once we are
         self._closed = False
+        self.other_backend: OtherBackend | None = None
         connection.session_changed.connect(self._set_session)
         connection.changed.connect(self._on_connection_changed)
         jobs.job_changed.connect(lambda _job: self.state_changed.emit())
@@ -152,9 +166,13 @@ class Workspace(QObject):
     def clear_message(self) -> None:
         self._show("")
 
-    def show_message(self, text: str) -> None:
-        """A line for the artist above the form (not an error)."""
-        self._show(text)
+    def show_message(self, text: str, *, error: bool = False) -> None:
+        """A line for the artist above the form."""
+        self._show(text, error=error)
+
+    def _other(self) -> OtherBackend | None:
+        other = self.other_backend
+        return other if other is not None and other.active() else None
 
     # ------------------------------------------------------------------ session
 
@@ -189,6 +207,10 @@ class Workspace(QObject):
         """Open a workflow file (API or UI JSON, ComfyUI PNG/WebP); the current one stays open
         until the new one has loaded, and stays when it cannot be opened."""
         path = Path(path)
+        other = self._other()
+        if other is not None:
+            self._pending = None
+            return other.open(path)
         self._pending = path
         info = self.object_info
         if info is None:
@@ -270,6 +292,9 @@ class Workspace(QObject):
         (the reason is in :attr:`message`)."""
         if self._submitting:
             return None
+        other = self._other()
+        if other is not None:
+            return other.generate(count or self._batch_count)
         session = self._session
         if not self.form.is_loaded():
             self._show(self.tr("Open a workflow first."), error=True)
@@ -414,6 +439,9 @@ class Workspace(QObject):
 
     async def upload_image(self, data: bytes, filename: str) -> ImageRef:
         """The form's uploader: put an image into the server's input folder."""
+        other = self._other()
+        if other is not None:
+            return ImageRef(await other.upload_image(data, filename))
         session = self._session
         if session is None:
             raise ServerUnreachable(self._connection.url or "?")

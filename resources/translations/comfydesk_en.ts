@@ -91,6 +91,23 @@
     </message>
 </context>
 <context>
+    <name>HostedBackend</name>
+    <message numerus="yes">
+        <source>Watching %n job(s) sent before ComfyDesk last quit.</source>
+        <translation>
+            <numerusform>Watching %n job sent before ComfyDesk last quit.</numerusform>
+            <numerusform>Watching %n jobs sent before ComfyDesk last quit.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent %n job(s) to the hosted service.</source>
+        <translation>
+            <numerusform>Sent %n job to the hosted service.</numerusform>
+            <numerusform>Sent %n jobs to the hosted service.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>JobNotifier</name>
     <message numerus="yes">
         <source>{title}: %n image(s) in {time}</source>

@@ -171,6 +171,17 @@
     </message>
 </context>
 <context>
+    <name>ConnectionBarNote</name>
+    <message>
+        <source>Hosted workflows</source>
+        <translation>托管工作流</translation>
+    </message>
+    <message>
+        <source>Runs on the hosted service; connect to a ComfyUI server to leave it.</source>
+        <translation>在托管服务上运行；连接到 ComfyUI 服务器即可离开。</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionDialog</name>
     <message>
         <source>Connect to a ComfyUI server</source>
@@ -217,12 +228,28 @@
         <translation>连接</translation>
     </message>
     <message>
-        <source>The token and headers are kept in the system keyring, not in files.</source>
-        <translation>令牌和请求头保存在系统密钥环中，不会写入文件。</translation>
+        <source>Connect to a hosted workflow service</source>
+        <translation>连接托管工作流服务</translation>
     </message>
     <message>
-        <source>No system keyring is available: the token is kept only until ComfyDesk quits, and never written to disk.</source>
-        <translation>系统没有可用的密钥环：令牌只保留到 ComfyDesk 退出为止，绝不会写入磁盘。</translation>
+        <source>Connection kind:</source>
+        <translation>连接类型：</translation>
+    </message>
+    <message>
+        <source>ComfyUI server</source>
+        <translation>ComfyUI 服务器</translation>
+    </message>
+    <message>
+        <source>Hosted workflow (GenStudio)</source>
+        <translation>托管工作流（GenStudio）</translation>
+    </message>
+    <message>
+        <source>The token, headers and API keys are kept in the system keyring, not in files.</source>
+        <translation>令牌、请求头和 API 密钥保存在系统密钥环中，不会写入文件。</translation>
+    </message>
+    <message>
+        <source>No system keyring is available: the token or API key is kept only until ComfyDesk quits, and never written to disk.</source>
+        <translation>系统没有可用的密钥环：令牌或 API 密钥只保留到 ComfyDesk 退出为止，绝不写入磁盘。</translation>
     </message>
     <message>
         <source>This server is reached over plain HTTP without a token: anyone on the network can use it and see your prompts.</source>
@@ -1029,6 +1056,206 @@
     </message>
 </context>
 <context>
+    <name>HostedBackend</name>
+    <message>
+        <source>No system keyring: the API key is kept only until ComfyDesk quits.</source>
+        <translation>没有系统密钥环：API 密钥只保留到 ComfyDesk 退出为止。</translation>
+    </message>
+    <message>
+        <source>Enter the API key of the hosted service in Connection settings.</source>
+        <translation>请在“连接设置”中填写托管服务的 API 密钥。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Watching %n job(s) sent before ComfyDesk last quit.</source>
+        <translation>
+            <numerusform>正在跟踪 ComfyDesk 上次退出前发送的 %n 个任务。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Using the hosted workflow service at {url}.</source>
+        <translation>正在使用位于 {url} 的托管工作流服务。</translation>
+    </message>
+    <message>
+        <source>The hosted service answers again.</source>
+        <translation>托管服务已恢复响应。</translation>
+    </message>
+    <message>
+        <source>Opening “{name}”…</source>
+        <translation>正在打开“{name}”…</translation>
+    </message>
+    <message>
+        <source>Could not read “{name}”: {reason}</source>
+        <translation>无法读取“{name}”：{reason}</translation>
+    </message>
+    <message>
+        <source>This is the workflow as uploaded: its ranges and choices are not known. Save the parameter list from the console and open it for the full form.</source>
+        <translation>这是上传时的工作流：不知道各参数的范围和选项。请从控制台保存参数列表并打开它，以获得完整的表单。</translation>
+    </message>
+    <message>
+        <source>Open the hosted workflow&apos;s parameter list (or its workflow file) first.</source>
+        <translation>请先打开托管工作流的参数列表（或其工作流文件）。</translation>
+    </message>
+    <message>
+        <source>Add this workflow&apos;s id (wf-…) in Connection settings, then choose it.</source>
+        <translation>请在“连接设置”中添加此工作流的 ID（wf-…），然后选择它。</translation>
+    </message>
+    <message>
+        <source>The job was not sent: {reason}</source>
+        <translation>任务未发送：{reason}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sent %n job(s) to the hosted service.</source>
+        <translation>
+            <numerusform>已向托管服务发送 %n 个任务。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HostedBar</name>
+    <message>
+        <source>Runs as:</source>
+        <translation>运行为：</translation>
+    </message>
+    <message>
+        <source>The published workflow this file runs as</source>
+        <translation>此文件所对应运行的已发布工作流</translation>
+    </message>
+    <message>
+        <source>Hosted workflow (GenStudio) — demo stand-in, placeholder pictures</source>
+        <translation>托管工作流（GenStudio）——演示用模拟服务，生成占位图片</translation>
+    </message>
+    <message>
+        <source>Hosted workflow (GenStudio) at {url}</source>
+        <translation>位于 {url} 的托管工作流（GenStudio）</translation>
+    </message>
+</context>
+<context>
+    <name>HostedSettingsPage</name>
+    <message>
+        <source>Service address:</source>
+        <translation>服务地址：</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <source>Workflows:</source>
+        <translation>工作流：</translation>
+    </message>
+    <message>
+        <source>The key from the provider&apos;s console</source>
+        <translation>服务商控制台中的密钥</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Workflow id</source>
+        <translation>工作流 ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Each published workflow you run: its id (wf-…) and a name you choose</source>
+        <translation>你要运行的每个已发布工作流：它的 ID（wf-…）和你起的名称</translation>
+    </message>
+    <message>
+        <source>Add workflow</source>
+        <translation>添加工作流</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Enter the API key from the provider&apos;s console.</source>
+        <translation>请填写服务商控制台中的 API 密钥。</translation>
+    </message>
+    <message>
+        <source>The API key cannot contain spaces or line breaks.</source>
+        <translation>API 密钥不能包含空格或换行。</translation>
+    </message>
+    <message>
+        <source>Row {row}: enter the workflow id (wf-…) without spaces.</source>
+        <translation>第 {row} 行：请填写不含空格的工作流 ID（wf-…）。</translation>
+    </message>
+    <message>
+        <source>Add at least one workflow id (wf-…).</source>
+        <translation>请至少添加一个工作流 ID（wf-…）。</translation>
+    </message>
+</context>
+<context>
+    <name>HostedText</name>
+    <message>
+        <source>The hosted service refused the API key{status}. Check the key in Connection settings.</source>
+        <translation>托管服务拒绝了 API 密钥{status}。请在“连接设置”中检查密钥。</translation>
+    </message>
+    <message>
+        <source>The hosted service refused the request: {msg} (code {code}).</source>
+        <translation>托管服务拒绝了请求：{msg}（代码 {code}）。</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <source>The hosted service is not reachable. Check the network; ComfyDesk keeps trying.</source>
+        <translation>无法连接托管服务。请检查网络；ComfyDesk 会持续重试。</translation>
+    </message>
+    <message>
+        <source>The hosted workflow failed: {msg}</source>
+        <translation>托管工作流运行失败：{msg}</translation>
+    </message>
+    <message>
+        <source>The download link for a result has expired ({status}).</source>
+        <translation>结果的下载链接已过期（{status}）。</translation>
+    </message>
+    <message>
+        <source>A result could not be downloaded ({reason}).</source>
+        <translation>有一个结果无法下载（{reason}）。</translation>
+    </message>
+    <message>
+        <source>Unexpected answer from the hosted service: {detail}</source>
+        <translation>托管服务的回答出乎意料：{detail}</translation>
+    </message>
+    <message>
+        <source>This API key may not run this workflow. Ask the workflow&apos;s owner for access, or use the key of the account that published it.</source>
+        <translation>此 API 密钥无权运行这个工作流。请向工作流的所有者申请权限，或使用发布它的账号的密钥。</translation>
+    </message>
+    <message>
+        <source>The hosted service cannot cancel a job once it is sent: it may still run. ComfyDesk stopped watching it and will not download its results.</source>
+        <translation>托管服务无法取消已发送的任务：它可能仍会运行。ComfyDesk 已停止跟踪该任务，也不会下载它的结果。</translation>
+    </message>
+    <message>
+        <source>No live preview on hosted workflows</source>
+        <translation>托管工作流没有实时预览</translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <source>queued (position {position})</source>
+        <translation>排队中（第 {position} 位）</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>正在运行</translation>
+    </message>
+    <message>
+        <source>The hosted service is not answering; trying again in {seconds} s. Nothing is lost.</source>
+        <translation>托管服务没有响应；{seconds} 秒后重试。不会丢失任何内容。</translation>
+    </message>
+</context>
+<context>
     <name>ImageInput</name>
     <message>
         <source>Drop an image here, or paste one with Ctrl+V</source>
@@ -1245,6 +1472,10 @@
     <message>
         <source>Sending…</source>
         <translation>正在发送…</translation>
+    </message>
+    <message>
+        <source>Queued — position {position}</source>
+        <translation>排队中——第 {position} 位</translation>
     </message>
     <message>
         <source>Queued</source>

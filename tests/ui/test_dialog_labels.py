@@ -56,8 +56,17 @@ async def test_connection_dialog_fields_have_labels(qtbot: QtBot) -> None:
     qtbot.addWidget(dialog)
     dialog.open()
     assert_all_labelled(
-        dialog, {"Server address:", "Access token:", "Extra headers:", "CA certificate:"}
+        dialog,
+        {
+            "Connection kind:",
+            "Server address:",
+            "Access token:",
+            "Extra headers:",
+            "CA certificate:",
+        },
     )
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("hosted"))
+    assert_all_labelled(dialog, {"Connection kind:", "Service address:", "API key:"})
     await vm.close()
 
 

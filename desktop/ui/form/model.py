@@ -9,7 +9,7 @@ import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,9 @@ class FormModel(QObject):
         self._current: Workflow | None = None
         self._object_info: ObjectInfo | None = None
         self._specs: dict[Key, ParamSpec] = {}
+        # Specs given with the workflow (a hosted workflow's parameter dump) instead of
+        # derived from a server's /object_info; None = derive.
+        self._given_specs: tuple[ParamSpec, ...] | None = None
         self._sections: list[Section] = []
         self._seed_modes: dict[Key, SeedMode] = {}
         self._extra_choices: dict[Key, list[Any]] = {}
@@ -77,11 +80,20 @@ class FormModel(QObject):
         self._memory_handle: asyncio.TimerHandle | None = None
 
     # -- loading ---------------------------------------------------------------------------
-    def load(self, workflow: Workflow, object_info: ObjectInfo) -> None:
+    def load(
+        self,
+        workflow: Workflow,
+        object_info: ObjectInfo,
+        *,
+        specs: Sequence[ParamSpec] | None = None,
+    ) -> None:
+        """Show ``workflow``; its specs come from ``object_info``, or are ``specs`` when given
+        (a hosted workflow: no server to check against, the dump's ranges and choices)."""
         self.flush_memory()
         self._original = workflow.copy()
         self._current = workflow.copy()
         self._object_info = object_info
+        self._given_specs = tuple(specs) if specs is not None else None
         self._extra_choices = {}
         self._server_errors, self._general_errors = {}, []
         self._derive()
@@ -95,9 +107,10 @@ class FormModel(QObject):
 
     def set_object_info(self, object_info: ObjectInfo) -> None:
         """New server lists (reconnect, "Refresh models"); the artist's values stay."""
-        if self._current is None:
-            self._object_info = object_info
-            return
+        if self._current is None or self._given_specs is not None:
+            if self._current is None:
+                self._object_info = object_info
+            return  # a hosted form does not follow a ComfyUI server's lists
         old_keys = list(self._specs)
         self._object_info = object_info
         self._derive()
@@ -113,7 +126,9 @@ class FormModel(QObject):
     def _derive(self) -> None:
         assert self._current is not None
         assert self._object_info is not None
-        specs = derive_params(self._current, self._object_info)
+        given = self._given_specs
+        info = self._object_info
+        specs = list(given) if given is not None else derive_params(self._current, info)
         self._specs = {s.key: self._with_extra_choices(s) for s in specs}
         self._sections = [
             dataclasses.replace(
@@ -123,7 +138,10 @@ class FormModel(QObject):
             )
             for section in group_params(self._current, specs, self._object_info)
         ]
-        self._check = check_against_server(self._current, self._object_info, specs)
+        if given is None:
+            self._check = check_against_server(self._current, self._object_info, specs)
+        else:  # the service checks its own workflow
+            self._check = ServerCheck(missing_node_types=(), invalid_values=())
         self._problems = {(p.node_id, p.input_name): p for p in self._check.invalid_values}
 
     def _with_extra_choices(self, spec: ParamSpec) -> ParamSpec:
@@ -140,6 +158,10 @@ class FormModel(QObject):
 
     def object_info(self) -> ObjectInfo | None:
         return self._object_info
+
+    def has_given_specs(self) -> bool:
+        """The form shows a hosted workflow (specs from its parameter dump)."""
+        return self._given_specs is not None
 
     def current_workflow(self) -> Workflow:
         if self._current is None:

@@ -1,0 +1,51 @@
+"""Plugs the hosted workflow backend into the app: its view-model next to the workspace, the
+bar over the form, its notices in the status bar and its shutdown before the library closes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from desktop import paths
+from desktop.jobs.library_sink import LibrarySink
+from desktop.jobs.sinks import FolderSink, ResultSink
+from desktop.ui.hosted.backend import HostedBackend
+from desktop.ui.hosted.bar import ConnectionBarNote, HostedBar
+from desktop.ui.panels import Panel
+
+if TYPE_CHECKING:
+    from desktop.app import AppContext
+
+
+def install_hosted(ctx: AppContext) -> None:
+    """Needs the workspace and the jobs view-model (install after ``install_workspace``)."""
+    from desktop.ui.installers import jobs_view_model
+
+    workspace = ctx.workspace
+    if workspace is None:
+        raise RuntimeError("install_hosted needs the workspace installed first")
+
+    def sink() -> ResultSink:
+        base = ctx.result_sink
+        if isinstance(base, LibrarySink):
+            return base.with_source("hosted")
+        return FolderSink(ctx.settings.library_folder() / "results")
+
+    backend = HostedBackend(
+        connection=ctx.connection,
+        jobs=jobs_view_model(ctx),
+        workspace=workspace,
+        secrets=ctx.secrets,
+        settings=lambda: ctx.settings,
+        update_settings=ctx.update_settings,
+        sink=sink,
+        journal_path=paths.data_dir() / "hosted-jobs-journal.json",
+        parent=ctx.window,
+    )
+    ctx.hosted = backend
+    backend.notice.connect(ctx.window.status_bar.show_notice)
+    panel = ctx.window.panel(Panel.FORM)
+    layout = panel.layout() if panel is not None else None
+    if layout is not None and hasattr(layout, "insertWidget"):
+        layout.insertWidget(0, HostedBar(backend, panel))
+    ConnectionBarNote(ctx.window.connection_bar, backend, ctx.connection)
+    ctx.add_shutdown_hook(backend.shutdown)
