@@ -464,6 +464,12 @@
         <source>Library checked: {missing} missing file(s) removed, {found} file(s) added back.</source>
         <translation>作品库检查完毕：移除了 {missing} 个缺失文件的记录，重新收录了 {found} 个文件。</translation>
     </message>
+    <message numerus="yes">
+        <source>%n extra copy(ies) of kept pictures removed.</source>
+        <translation>
+            <numerusform>已删除 %n 个已保存图片的多余副本。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>The library is not open.</source>
         <translation>作品库尚未打开。</translation>

@@ -166,12 +166,13 @@ class GalleryController(QObject):
         if report.clean:
             self.message.emit(self.tr("The library is in order."))
         else:
-            self.message.emit(
-                self.tr(
-                    "Library checked: {missing} missing file(s) removed, {found} file(s) "
-                    "added back."
-                ).format(missing=report.missing_count, found=report.recatalogued_count)
-            )
+            text = self.tr(
+                "Library checked: {missing} missing file(s) removed, {found} file(s) added back."
+            ).format(missing=report.missing_count, found=report.recatalogued_count)
+            if report.removed_duplicates:
+                copies = len(report.removed_duplicates)
+                text += " " + self.tr("%n extra copy(ies) of kept pictures removed.", "", copies)
+            self.message.emit(text)
         if self.model.source is not None and self.model.source.kind == "library":
             await self.model.reload()
 
