@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.comfy.client import ComfyClient
-from desktop.jobs.model import LOST_AFTER_RESTART, JobState
+from desktop.jobs.model import LOST_AFTER_RESTART, REMOVED_BY_OTHERS, JobState
 from desktop.jobs.session import ConnState
 from tests.protocol.jobs_support import (
     WAIT,
@@ -156,6 +156,20 @@ async def test_server_restart_marks_the_job_lost_and_the_session_recovers(demo_s
     demo_server.server.release()
     again = await session.jobs.submit(txt2img(10))
     assert (await session.jobs.wait(again.id, timeout=WAIT)).state is JobState.SUCCEEDED
+
+
+async def test_a_job_deleted_by_someone_else_is_told_apart_from_a_restart(
+    demo_server, session, other_client
+):
+    demo_server.server.hold()
+    job = await session.jobs.submit(txt2img(12))
+    await until(lambda: session.jobs.get(job.id).state is JobState.QUEUED)
+    await other_client.delete_queued([job.id])
+    lost = await session.jobs.wait(job.id, timeout=WAIT)
+    assert lost.state is JobState.LOST
+    assert lost.error is not None
+    assert lost.error.message == REMOVED_BY_OTHERS
+    demo_server.server.release()
 
 
 async def test_journal_survives_a_restart_of_the_app(demo_server, tmp_path):
