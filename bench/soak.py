@@ -7,23 +7,27 @@ left behind after the session closes, and the GUI thread never stalls more than 
 
 The real client side runs on the qasync loop (ServerSession + LibrarySink + JobsViewModel +
 PreviewView + GalleryView, refreshed after every stored picture as the app does); the demo
-server runs on its own thread, as a real server runs in its own process.
+server (``python -m desktop.demo``) runs in its own process, as a real server does, so the CPU
+time, memory and sockets measured here are the app's alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import socket
+import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from bench.bench_preview import ThreadedDemo, prompt
+from bench.bench_preview import prompt
 from bench.harness import Context, LagProbe, Metric, settled_rss_mb
-from desktop.demo import DemoConfig
 from desktop.jobs.library_sink import LibrarySink
 from desktop.jobs.model import JobState
 from desktop.jobs.session import ConnState, ServerSession
@@ -56,6 +60,29 @@ def open_sockets() -> int:
     return count
 
 
+@contextlib.asynccontextmanager
+async def demo_process() -> AsyncIterator[str]:
+    """``python -m desktop.demo`` on a free port; yields its URL, stops it on exit."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "desktop.demo", "--port", str(port), "--step-delay", "0.002",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        async with asyncio.timeout(30):
+            line = await process.stdout.readline()
+        if b"http://" not in line:
+            raise RuntimeError(f"the demo server did not start: {line!r}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        await process.wait()
+
+
 def _tasks() -> set[asyncio.Task]:
     return {t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()}
 
@@ -68,8 +95,7 @@ async def _connected(session: ServerSession) -> None:
 
 async def soak(jobs: int, folder: Path) -> dict[str, Any]:
     """Run ``jobs`` jobs; returns the figures (see the module doc)."""
-    config = DemoConfig(step_delay=0.002, previews=True, preview_size=256)
-    async with ThreadedDemo(config) as demo:
+    async with demo_process() as url:
         tasks_before = _tasks()
         sockets_before = open_sockets()
         library = await Library.open(folder / "library")
@@ -77,7 +103,7 @@ async def soak(jobs: int, folder: Path) -> dict[str, Any]:
         gallery.resize(1000, 700)
         gallery.show()
         session = ServerSession(
-            demo.url,
+            url,
             client_id=uuid.uuid4().hex,
             journal_path=folder / "journal.json",
             result_sink=LibrarySink(library, on_stored=lambda _j, _i: gallery.refresh_newest()),
