@@ -155,20 +155,32 @@ def parse_input(name: str, spec: Any, required: bool) -> InputDef:
     return InputDef(name, type_name, opts, required)
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def parse_node_def(class_name: str, raw: Mapping[str, Any]) -> NodeDef:
-    """Build a ``NodeDef`` from one entry of ``/object_info``; tolerant of missing keys."""
-    raw_inputs = raw.get("input") or {}
-    order = raw.get("input_order") or {}
+    """Build a ``NodeDef`` from one entry of ``/object_info``; tolerant of missing keys and of
+    parts with the wrong shape (they count as absent)."""
+    raw_inputs = _mapping(raw.get("input"))
+    order = _mapping(raw.get("input_order"))
     inputs: list[InputDef] = []
     for section in ("required", "optional"):
-        specs = raw_inputs.get(section) or {}
-        names = list(order.get(section) or specs.keys())
+        specs = _mapping(raw_inputs.get(section))
+        listed = order.get(section)
+        names = [n for n in listed if isinstance(n, str)] if isinstance(listed, list) else []
         # input_order may omit names that exist (older servers); keep them, in document order.
         names += [n for n in specs if n not in names]
         inputs.extend(parse_input(n, specs[n], section == "required") for n in names if n in specs)
-    hidden = tuple((raw_inputs.get("hidden") or {}).keys())
-    outputs = tuple(str(o) if not isinstance(o, list) else "COMBO" for o in raw.get("output") or ())
-    output_names = tuple(str(n) for n in (raw.get("output_name") or outputs))
+    hidden = tuple(_mapping(raw_inputs.get("hidden")).keys())
+    outputs = tuple(
+        str(o) if not isinstance(o, list) else "COMBO" for o in _list(raw.get("output"))
+    )
+    output_names = tuple(str(n) for n in (_list(raw.get("output_name")) or outputs))
     return NodeDef(
         name=str(raw.get("name") or class_name),
         display_name=str(raw.get("display_name") or raw.get("name") or class_name),

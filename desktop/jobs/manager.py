@@ -238,6 +238,14 @@ class JobManager:
     def mark_seen(self, job_id: str) -> None:
         self._seen_epoch[job_id] = self._epoch
 
+    @property
+    def connection(self) -> int | None:
+        """Which socket connection is up now (None while down). A restart of the server always
+        closes our socket, and nothing else a server sends tells its processes apart (its
+        ``status`` sid is our own client id, ``/system_stats`` has no start time), so a
+        connection that stayed up is the proof that the server did not restart."""
+        return self._epoch if self._connected else None
+
     def seen_since_connect(self, job_id: str) -> bool:
         """Whether the server mentioned the job since the socket was last (re)connected."""
         return self._seen_epoch.get(job_id, -1) >= self._epoch

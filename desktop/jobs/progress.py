@@ -11,13 +11,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from desktop.comfy.messages import ProgressState
+from desktop.workflow.document import is_link
 
 
 def _links(inputs: Any) -> Iterable[str]:
     if not isinstance(inputs, Mapping):
         return
     for value in inputs.values():
-        if isinstance(value, list) and len(value) == 2 and isinstance(value[1], int):
+        if is_link(value):
             yield str(value[0])
 
 

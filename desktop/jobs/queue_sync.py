@@ -63,15 +63,28 @@ class QueueSync:
             self._queue_dirty = False
             async with self.lock:
                 requested_at = time.monotonic()
+                connection = self._m.connection
                 try:
                     queue = await self._client.queue()
                 except ComfyError as err:
                     log.info("Could not refresh the queue: %s", err)
                     return
-                await self.apply_queue(queue, requested_at, Reason.LEFT_QUEUE)
+                await self.apply_queue(queue, requested_at, Reason.LEFT_QUEUE, connection)
 
-    async def apply_queue(self, queue: QueueSnapshot, requested_at: float, reason: Reason) -> None:
-        """Positions for jobs in the queue; /history decides for ours that left it."""
+    async def apply_queue(
+        self,
+        queue: QueueSnapshot,
+        requested_at: float,
+        reason: Reason,
+        connection: int | None = None,
+    ) -> None:
+        """Positions for jobs in the queue; /history decides for ours that left it.
+
+        ``connection``: for a refresh between reconnects, the socket connection that was up
+        when the snapshot was asked for. A job that vanished is only said to be removed by
+        someone else while that same connection is still up after /history was read; otherwise
+        the server may have restarted, and the check after the reconnect decides (always
+        with the restart reason), whichever of the two notices first."""
         self.last_queue = queue
         self._last_queue_fetch = max(self._last_queue_fetch, requested_at)
         verdict = judge_queue(queue, list(self._m.trackers_map.values()), requested_at)
@@ -83,9 +96,11 @@ class QueueSync:
                 lambda t=tracker, p=position, r=running, o=outputs: t.seen_in_queue(p, r, o),
             )
         for job_id in verdict.missing:
-            await self._resolve_missing(job_id, reason)
+            await self._resolve_missing(job_id, reason, connection)
 
-    async def _resolve_missing(self, job_id: str, reason: Reason) -> None:
+    async def _resolve_missing(
+        self, job_id: str, reason: Reason, connection: int | None = None
+    ) -> None:
         tracker = self._m.trackers_map[job_id]
         if tracker.finished or self._m.collector.busy(job_id):
             return
@@ -103,6 +118,11 @@ class QueueSync:
         elif tracker.snapshot.cancel_requested:
             self._m.mutate(tracker, lambda: tracker.finish(JobState.CANCELLED))
         else:
+            if reason is Reason.LEFT_QUEUE and (
+                connection is None or self._m.connection != connection
+            ):
+                log.info("Job %s left the queue while the socket was down; rechecking", job_id)
+                return
             if tracker.state is JobState.RUNNING or not self._m.seen_since_connect(job_id):
                 reason = Reason.SERVER_RESTARTED  # not seen since the connection was re-made
             log.warning("Job %s is unknown to the server: %s", job_id, reason.text)

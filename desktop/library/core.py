@@ -186,9 +186,12 @@ class LibraryCore:
             source=info.source,
         )
 
-    def catalogue_existing(self, path: Path, source: str = "recovered") -> LibraryItem:
-        """Add a row for a file already inside ``images/`` (check library)."""
-        data = path.read_bytes()
+    def catalogue_existing(
+        self, path: Path, source: str = "recovered", *, data: bytes | None = None
+    ) -> LibraryItem:
+        """Add a row for a file already inside ``images/`` (check library); ``data`` is its
+        content when the caller has read it already."""
+        data = path.read_bytes() if data is None else data
         prompt, workflow = read_png_metadata(data)
         info = ResultInfo(server_filename=path.name, prompt_id="", server_url="", node_id="",
                           source=source)  # fmt: skip

@@ -8,6 +8,8 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
+from desktop.workflow.document import is_link
+
 from .metadata import read_png_metadata
 from .models import ExtractedParams
 
@@ -30,15 +32,6 @@ _MAX_WALK = 256
 Prompt = Mapping[str, Any]
 
 
-def _is_link(value: Any) -> bool:
-    return (
-        isinstance(value, list | tuple)
-        and len(value) == 2
-        and isinstance(value[0], str | int)
-        and isinstance(value[1], int)
-    )
-
-
 def _node(prompt: Prompt, node_id: Any) -> Mapping[str, Any] | None:
     node = prompt.get(str(node_id))
     return node if isinstance(node, Mapping) else None
@@ -56,7 +49,7 @@ def _class(node: Mapping[str, Any] | None) -> str:
 
 def _linked(prompt: Prompt, node: Mapping[str, Any] | None, name: str):
     value = _inputs(node).get(name)
-    return _node(prompt, value[0]) if _is_link(value) else None
+    return _node(prompt, value[0]) if is_link(value) else None
 
 
 def _value(prompt: Prompt, node: Mapping[str, Any] | None, *names: str) -> Any:
@@ -64,10 +57,10 @@ def _value(prompt: Prompt, node: Mapping[str, Any] | None, *names: str) -> Any:
     inputs = _inputs(node)
     for name in names:
         value = inputs.get(name)
-        if _is_link(value):
+        if is_link(value):
             source = _inputs(_node(prompt, value[0]))
             for key in (name, "value", "seed", "noise_seed", "int", "float", "string", "text"):
-                if key in source and not _is_link(source[key]):
+                if key in source and not is_link(source[key]):
                     return source[key]
             continue
         if value is not None:
@@ -112,14 +105,14 @@ def _upstream(prompt: Prompt, start: Mapping[str, Any] | None, names: tuple[str,
     order: list[str] = []
     seen: set[str] = set()
     first = [v for k, v in _inputs(start).items() if not names or k in names]
-    queue = deque(str(v[0]) for v in first if _is_link(v))
+    queue = deque(str(v[0]) for v in first if is_link(v))
     while queue and len(order) < 4 * _MAX_WALK:
         node_id = queue.popleft()
         if node_id in seen:
             continue
         seen.add(node_id)
         order.append(node_id)
-        queue.extend(str(v[0]) for v in _inputs(_node(prompt, node_id)).values() if _is_link(v))
+        queue.extend(str(v[0]) for v in _inputs(_node(prompt, node_id)).values() if is_link(v))
     return order
 
 
@@ -127,7 +120,7 @@ def _sinks(prompt: Prompt) -> list[str]:
     """Output nodes: nodes nothing else reads from, Save* nodes first."""
     used = {
         str(v[0]) for n in prompt.values() if isinstance(n, Mapping)
-        for v in _inputs(n).values() if _is_link(v)
+        for v in _inputs(n).values() if is_link(v)
     }  # fmt: skip
     sinks = [k for k in prompt if isinstance(k, str) and k not in used]
     return sorted(
@@ -197,7 +190,7 @@ def _conditioning_text(prompt: Prompt, start: Mapping[str, Any] | None, role: st
         inputs = _inputs(node)
         both = "positive" in inputs and "negative" in inputs
         for name, value in inputs.items():
-            if name in _NOT_CONDITIONING or not _is_link(value):
+            if name in _NOT_CONDITIONING or not is_link(value):
                 continue
             if both and name in ("positive", "negative") and name != role:
                 continue

@@ -75,6 +75,7 @@ class CheckReport:
 
     removed_missing: tuple[Path, ...] = ()  # rows whose file was gone (rows removed)
     recatalogued: tuple[Path, ...] = ()  # files without a row, now catalogued
+    removed_duplicates: tuple[Path, ...] = ()  # files without a row whose bytes were catalogued
     removed_partial: tuple[Path, ...] = ()  # interrupted writes (temp or empty files) removed
     skipped: tuple[Path, ...] = ()  # symlinks or unreadable files left alone
     removed_thumbnails: int = 0
@@ -91,7 +92,11 @@ class CheckReport:
     @property
     def clean(self) -> bool:
         return not (
-            self.removed_missing or self.recatalogued or self.removed_partial or self.skipped
+            self.removed_missing
+            or self.recatalogued
+            or self.removed_duplicates
+            or self.removed_partial
+            or self.skipped
         )
 
 

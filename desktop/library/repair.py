@@ -1,10 +1,14 @@
 """ "Check library": make the catalogue and the images folder agree again. Rows whose file
-is gone are removed; files without a row are catalogued from their embedded metadata;
-leftovers of interrupted writes are removed. Everything is reported, nothing is silent."""
+is gone are removed; files without a row are catalogued from their embedded metadata, unless
+the same bytes are already catalogued (a crash between writing a file and its row, then a
+retry, leaves such copies: the copy is removed, never catalogued a second time); leftovers of
+interrupted writes are removed. Running it again changes nothing. Everything is reported,
+nothing is silent."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 from pathlib import Path, PurePosixPath
@@ -29,6 +33,7 @@ def check_library(core: LibraryCore) -> CheckReport:
     core.catalog.delete_rows(missing_ids)
 
     recatalogued: list[Path] = []
+    duplicates: list[Path] = []
     partial: list[Path] = []
     skipped: list[Path] = []
     errors: list[str] = []
@@ -43,7 +48,12 @@ def check_library(core: LibraryCore) -> CheckReport:
                 partial.append(path)
             continue
         try:
-            core.catalogue_existing(path)
+            data = path.read_bytes()
+            if _already_catalogued(core, data):
+                path.unlink()
+                duplicates.append(path)
+                continue
+            core.catalogue_existing(path, data=data)
         except (OSError, LibraryError) as err:
             errors.append(f"{path}: {err}")
             skipped.append(path)
@@ -54,6 +64,7 @@ def check_library(core: LibraryCore) -> CheckReport:
     report = CheckReport(
         removed_missing=tuple(removed_missing),
         recatalogued=tuple(recatalogued),
+        removed_duplicates=tuple(duplicates),
         removed_partial=tuple(partial),
         skipped=tuple(skipped),
         removed_thumbnails=removed_thumbs,
@@ -61,11 +72,25 @@ def check_library(core: LibraryCore) -> CheckReport:
     )
     if not report.clean:
         log.warning(
-            "check library: %d missing rows removed, %d files catalogued, %d partial writes "
-            "removed, %d skipped",
-            len(removed_missing), len(recatalogued), len(partial), len(skipped),
+            "check library: %d missing rows removed, %d files catalogued, %d copies of "
+            "catalogued files removed, %d partial writes removed, %d skipped",
+            len(removed_missing), len(recatalogued), len(duplicates), len(partial),
+            len(skipped),
         )  # fmt: skip
     return report
+
+
+def _already_catalogued(core: LibraryCore, data: bytes) -> bool:
+    """True when an item's file holds exactly these bytes: the hash finds the candidate, a
+    byte comparison decides (a catalogued file changed on disk no longer counts)."""
+    item_id = core.catalog.find_sha(hashlib.sha256(data).hexdigest())
+    item = core.catalog.get(item_id) if item_id is not None else None
+    if item is None:
+        return False
+    try:
+        return item.path.is_file() and item.path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _walk_files(top: Path, skipped: list[Path]):

@@ -5,26 +5,36 @@
 * WebP: EXIF tag 0x0110 = ``"prompt:<json>"``, 0x010F = ``"workflow:<json>"``, further keys at
   lower tag numbers (PROTOCOL.md §7.4).
 
-Pillow opens the file lazily, so only headers and metadata chunks are parsed; it also refuses
-images whose pixel count looks like a decompression bomb. Compressed text is inflated with a
-size cap.
+This is the one reader of picture metadata: the workflow loader and the library both use it.
+The file is untrusted. Chunks are walked directly (CRC-checked, nothing decoded but text), and
+one :class:`ReadBudget` covers every chunk of a file: a total of inflated bytes and a deadline,
+so many compressed chunks that each stay under a per-chunk cap still cannot take gigabytes or
+minutes together.
 """
 
 from __future__ import annotations
 
-import io
 import struct
+import time
 import zlib
 
 from PIL import Image
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Per file, over all chunks: what text may inflate to, and how long reading may take.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
+MAX_READ_SECONDS = 2.0
+_INFLATE_STEP = 1024 * 1024
 _TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt", b"comf")
+_IEND = b"IEND"
 
 
 class ImageMetadataError(Exception):
     """Why an image could not be read; ``str()`` is a clause such as "it is damaged"."""
+
+
+_TOO_LARGE = "its metadata is damaged or too large"
+_DAMAGED = "the image is damaged or truncated"
 
 
 def is_png(data: bytes) -> bool:
@@ -35,98 +45,100 @@ def is_webp(data: bytes) -> bool:
     return len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP"
 
 
-class _TextTooLarge(Exception):
-    """Pillow refused a compressed text chunk over its 1 MB limit (a large workflow)."""
+class ReadBudget:
+    """Bytes and time one file's metadata may cost; spent across all of its chunks."""
+
+    def __init__(self, max_bytes: int | None = None, max_seconds: float | None = None) -> None:
+        self.left = MAX_TEXT_BYTES if max_bytes is None else max_bytes
+        seconds = MAX_READ_SECONDS if max_seconds is None else max_seconds
+        self.deadline = time.monotonic() + seconds
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise ImageMetadataError(_TOO_LARGE)
+
+    def inflate(self, payload: bytes) -> bytes:
+        """``payload`` inflated, in steps, charging every produced byte to the budget.
+        Raises ``ImageMetadataError`` when the file's budget is spent."""
+        inflater = zlib.decompressobj()
+        parts: list[bytes] = []
+        pending = payload
+        while True:
+            self.check_time()
+            if self.left <= 0:
+                raise ImageMetadataError(_TOO_LARGE)
+            try:
+                out = inflater.decompress(pending, min(_INFLATE_STEP, self.left))
+            except zlib.error as err:
+                raise ValueError("compressed text is damaged") from err
+            self.left -= len(out)
+            parts.append(out)
+            pending = inflater.unconsumed_tail
+            if not pending:
+                # Input fully consumed; a stream that never ends is damaged, not text.
+                if not inflater.eof:
+                    raise ValueError("compressed text is truncated")
+                return b"".join(parts)
+            if self.left <= 0:
+                raise ImageMetadataError(_TOO_LARGE)
 
 
-def _open(data: bytes, fmt: str) -> dict[str, object]:
-    try:
-        with Image.open(io.BytesIO(data), formats=[fmt]) as image:
-            return dict(image.info)
-    except Image.DecompressionBombError as err:
-        raise ImageMetadataError("the image is too large to open safely") from err
-    except ValueError as err:
-        if fmt == "PNG":
-            raise _TextTooLarge from err
-        raise ImageMetadataError("the image is damaged or truncated") from err
-    except Exception as err:
-        # Pillow reports damage as OSError, SyntaxError, ValueError, EOFError, struct.error…
-        raise ImageMetadataError("the image is damaged or truncated") from err
-
-
-def _inflate(payload: bytes) -> bytes:
-    inflater = zlib.decompressobj()
-    out = inflater.decompress(payload, MAX_TEXT_BYTES)
-    if inflater.unconsumed_tail:
-        raise ValueError("compressed text is too large")
-    return out
-
-
-def _decode_text_chunk(kind: bytes, body: bytes) -> tuple[str, str] | None:
-    if kind == b"comf":
-        key, sep, value = body.partition(b"\0")
-        return (key.decode("latin-1"), value.decode("utf-8")) if sep else None
+def _decode_text_chunk(kind: bytes, body: bytes, budget: ReadBudget) -> tuple[str, str] | None:
     key, sep, rest = body.partition(b"\0")
-    if not sep:
+    if not sep or not key:
         return None
+    keyword = key.decode("latin-1")
+    if kind == b"comf":
+        return keyword, rest.decode("utf-8")
     if kind == b"tEXt":
-        return key.decode("latin-1"), rest.decode("latin-1")
+        return keyword, rest.decode("latin-1")
     if kind == b"zTXt":
-        return key.decode("latin-1"), _inflate(rest[1:]).decode("latin-1")
+        return keyword, budget.inflate(rest[1:]).decode("latin-1")
     # iTXt: compression flag, method, language\0, translated keyword\0, text
     if len(rest) < 2:
         return None
     compressed = rest[0] == 1
     _lang, _, rest = rest[2:].partition(b"\0")
     _translated, _, text = rest.partition(b"\0")
-    return key.decode("latin-1"), (_inflate(text) if compressed else text).decode("utf-8")
+    return keyword, (budget.inflate(text) if compressed else text).decode("utf-8")
 
 
-def _png_text_chunks(data: bytes, *, after_image_data: bool) -> dict[str, str]:
-    """Text chunks read straight from the file (CRC-checked, inflation capped).
-
-    Used for chunks after the image data, which Pillow would only read by decoding pixels,
-    and for compressed text larger than Pillow's 1 MB limit.
-    """
+def read_png_text(data: bytes, budget: ReadBudget | None = None) -> dict[str, str]:
+    """All text entries of a PNG (key -> text; the first chunk of a key wins), before and
+    after the image data. Chunks with a bad CRC or undecodable text are skipped. Raises
+    ``ImageMetadataError`` when the file is cut short before any text, or when the file's
+    budget is spent."""
+    budget = budget or ReadBudget()
+    if not is_png(data):
+        raise ImageMetadataError(_DAMAGED)
     found: dict[str, str] = {}
     pos = len(PNG_SIGNATURE)
-    collecting = not after_image_data
+    complete = False
     while pos + 12 <= len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        budget.check_time()
+        (length,) = struct.unpack_from(">I", data, pos)
         kind = data[pos + 4 : pos + 8]
         end = pos + 12 + length
         if end > len(data):
             break
-        body = data[pos + 8 : pos + 8 + length]
-        collecting = collecting or kind == b"IDAT"
-        crc_ok = zlib.crc32(kind + body) == struct.unpack(">I", data[end - 4 : end])[0]
-        if collecting and kind in _TEXT_CHUNKS and crc_ok:
-            try:
-                item = _decode_text_chunk(kind, body)
-            except (ValueError, zlib.error):
-                item = None
-            if item is not None:
-                found.setdefault(item[0], item[1])
-        if kind == b"IEND":
+        if kind == _IEND:
+            complete = True
             break
+        if kind in _TEXT_CHUNKS:
+            body = data[pos + 8 : pos + 8 + length]
+            crc_ok = zlib.crc32(kind + body) == struct.unpack_from(">I", data, end - 4)[0]
+            item = None
+            if crc_ok:
+                try:
+                    item = _decode_text_chunk(kind, body, budget)
+                except ValueError:  # damaged compression, bad UTF-8: skip this chunk
+                    item = None
+            if item is not None:
+                found.setdefault(*item)
         pos = end
+    if not complete and not found:
+        raise ImageMetadataError(_DAMAGED)
     return found
-
-
-def read_png_text(data: bytes) -> dict[str, str]:
-    """All text entries of a PNG (key -> text). Raises ``ImageMetadataError`` when damaged."""
-    try:
-        info = _open(data, "PNG")
-    except _TextTooLarge as err:
-        texts = _png_text_chunks(data, after_image_data=False)
-        if not texts:
-            raise ImageMetadataError("its metadata is damaged or too large") from err
-        return texts
-    texts = {k: str(v) for k, v in info.items() if isinstance(k, str) and isinstance(v, str)}
-    if "prompt" not in texts and "workflow" not in texts:
-        for key, value in _png_text_chunks(data, after_image_data=True).items():
-            texts.setdefault(key, value)
-    return texts
 
 
 def _exif_string(value: object) -> str | None:
@@ -144,17 +156,42 @@ def _exif_string(value: object) -> str | None:
         return value
 
 
-def read_webp_text(data: bytes) -> dict[str, str]:
+def _webp_exif(data: bytes, budget: ReadBudget) -> bytes | None:
+    """The body of the first ``EXIF`` chunk of a RIFF/WebP file, or None when it has none."""
+    (riff_size,) = struct.unpack_from("<I", data, 4)
+    complete = riff_size + 8 <= len(data)
+    pos = 12
+    while pos + 8 <= len(data):
+        budget.check_time()
+        fourcc, size = struct.unpack_from("<4sI", data, pos)
+        end = pos + 8 + size
+        if end > len(data):
+            break
+        if fourcc == b"EXIF":
+            return data[pos + 8 : end]
+        pos = end + (size & 1)
+    else:
+        if complete and pos > 12:
+            return None
+    raise ImageMetadataError(_DAMAGED)
+
+
+def read_webp_text(data: bytes, budget: ReadBudget | None = None) -> dict[str, str]:
     """``key -> text`` from the ``key:text`` EXIF entries ComfyUI writes into WebP files."""
-    info = _open(data, "WEBP")
-    raw = info.get("exif")
-    if not isinstance(raw, bytes) or not raw:
+    budget = budget or ReadBudget()
+    if not is_webp(data):
+        raise ImageMetadataError(_DAMAGED)
+    raw = _webp_exif(data, budget)
+    if not raw:
         return {}
+    if raw.startswith(b"Exif\0\0"):  # some writers keep the JPEG APP1 prefix
+        raw = raw[6:]
     exif = Image.Exif()
     try:
         exif.load(raw)
         items = list(exif.items())
     except Exception as err:
+        # Pillow reports damaged EXIF as OSError, SyntaxError, ValueError, struct.error…
         raise ImageMetadataError("its metadata is damaged") from err
     texts: dict[str, str] = {}
     for _tag, value in sorted(items, key=lambda item: -item[0]):
@@ -165,3 +202,12 @@ def read_webp_text(data: bytes) -> dict[str, str]:
         if sep and key and key.isidentifier():
             texts.setdefault(key, rest)
     return texts
+
+
+def read_image_text(data: bytes, budget: ReadBudget | None = None) -> dict[str, str]:
+    """Text entries of a PNG or WebP; ``{}`` for any other kind of file."""
+    if is_png(data):
+        return read_png_text(data, budget)
+    if is_webp(data):
+        return read_webp_text(data, budget)
+    return {}

@@ -29,8 +29,7 @@ from desktop.workflow.image_metadata import (
     ImageMetadataError,
     is_png,
     is_webp,
-    read_png_text,
-    read_webp_text,
+    read_image_text,
 )
 
 log = logging.getLogger("workflow")
@@ -235,9 +234,8 @@ def load_workflow_bytes(
     if len(data) > MAX_FILE_BYTES:
         raise FileTooLarge(f"“{name}” is too large to be a workflow (over 50 MB).")
     if is_png(data) or is_webp(data):
-        reader = read_png_text if is_png(data) else read_webp_text
         try:
-            texts = reader(data)
+            texts = read_image_text(data)
         except ImageMetadataError as err:
             raise WorkflowLoadError(f"Could not read “{name}”: {err}.") from err
         return _from_image_text(texts, name, object_info, source)

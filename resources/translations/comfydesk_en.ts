@@ -72,6 +72,13 @@
             <numerusform>%n files added back</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n extra copy(ies) of kept pictures removed.</source>
+        <translation>
+            <numerusform>%n extra copy of kept pictures removed.</numerusform>
+            <numerusform>%n extra copies of kept pictures removed.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>GalleryView</name>

@@ -837,6 +837,12 @@
         <source>The library is in order.</source>
         <translation>作品库一切正常。</translation>
     </message>
+    <message numerus="yes">
+        <source>%n extra copy(ies) of kept pictures removed.</source>
+        <translation>
+            <numerusform>已删除 %n 个已保存图片的多余副本。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>The library is not open.</source>
         <translation>作品库尚未打开。</translation>

@@ -159,6 +159,20 @@ async def test_server_restart_marks_the_job_lost_and_the_session_recovers(demo_s
     assert (await session.jobs.wait(again.id, timeout=WAIT)).state is JobState.SUCCEEDED
 
 
+async def test_a_job_deleted_by_someone_else_is_told_apart_from_a_restart(
+    demo_server, session, other_client
+):
+    demo_server.server.hold()
+    job = await session.jobs.submit(txt2img(12))
+    await until(lambda: session.jobs.get(job.id).state is JobState.QUEUED)
+    await other_client.delete_queued([job.id])
+    lost = await session.jobs.wait(job.id, timeout=WAIT)
+    assert lost.state is JobState.LOST
+    assert lost.error is not None
+    assert lost.error.reason is Reason.LEFT_QUEUE
+    demo_server.server.release()
+
+
 async def test_journal_survives_a_restart_of_the_app(demo_server, tmp_path):
     demo_server.server.hold()
     first = make_session(demo_server.url, tmp_path)

@@ -200,6 +200,23 @@ async def test_check_library_reports_and_reloads(qtbot, library):
         await view.shutdown()
 
 
+async def test_check_library_removes_copies_of_kept_pictures(qtbot, library):
+    item = await add_picture(library, 0)
+    (item.path.parent / "copy.png").write_bytes(item.path.read_bytes())
+    view = await open_view(qtbot, library)
+    try:
+        await view.check_library()
+        await view.loaded()
+        assert view.model.rowCount() == 1
+        assert view.status.text() == (
+            "Library checked: 0 missing files removed, 0 files added back. "
+            "1 extra copy of kept pictures removed."
+        )
+        assert not (item.path.parent / "copy.png").exists()
+    finally:
+        await view.shutdown()
+
+
 def test_png_support_writes_real_images(tmp_path):
     from tests.ui.gallery_support import png, prompt_for
 

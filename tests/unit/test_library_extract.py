@@ -14,6 +14,7 @@ from PIL.PngImagePlugin import PngInfo
 from desktop.library.extract import extract_params, read_png_metadata
 from desktop.library.metadata import MAX_JSON_CHARS, parse_graph_json
 from desktop.library.models import ExtractedParams
+from desktop.workflow import image_metadata
 from tests.conftest import shared_path
 
 IMAGES = shared_path("workflows", "images")
@@ -87,6 +88,20 @@ def test_hostile_metadata_is_ignored_not_fatal() -> None:
     deep = _chunk(b"tEXt", b"workflow\0" + b"[" * 200_000)
     data = base[:33] + bomb + deep + base[33:]
     assert read_png_metadata(data) == (None, None)
+
+
+def test_many_compressed_chunks_share_one_budget_per_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each chunk is under the per-file cap; together they are not. The library reads with the
+    # same reader (and budget) as the workflow loader.
+    monkeypatch.setattr(image_metadata, "MAX_TEXT_BYTES", 4 * 1024 * 1024)
+    payload = zlib.compress(b" " * 1024 * 1024, 9)
+    bombs = b"".join(_chunk(b"zTXt", b"k%d\0\0" % i + payload) for i in range(60))
+    prompt = _chunk(b"tEXt", b"prompt\0" + json.dumps({"1": {"inputs": {}}}).encode())
+    base = _png_with(PngInfo())
+    assert read_png_metadata(base[:33] + bombs + prompt + base[33:]) == (None, None)
+    assert read_png_metadata(base[:33] + prompt + base[33:])[0] == {"1": {"inputs": {}}}
 
 
 @pytest.mark.parametrize(

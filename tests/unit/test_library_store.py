@@ -518,6 +518,73 @@ async def test_crash_between_file_and_row_is_repaired_by_check(
     assert (await lib.check()).clean
 
 
+async def _crash_while_adding(lib: Library, data: bytes, times: int) -> None:
+    """``times`` attempts to store ``data`` that each die between the file and its row."""
+
+    def crash(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("power cut")
+
+    original = lib._core.catalog.insert
+    lib._core.catalog.insert = crash  # type: ignore[method-assign]
+    try:
+        for _ in range(times):
+            with pytest.raises(RuntimeError, match="power cut"):
+                await add(lib, data)
+    finally:
+        lib._core.catalog.insert = original  # type: ignore[method-assign]
+
+
+async def test_repeated_checks_never_duplicate_catalogued_bytes(lib: Library) -> None:
+    data = SAMPLE.read_bytes()
+    kept = await add(lib, data)
+    # Orphan copies of a catalogued picture, as crashed retries or a copy by hand leave them.
+    for name in ("ComfyUI_00001_-2.png", "ComfyUI_00001_-3.png", "copy of it.png"):
+        (kept.path.parent / name).write_bytes(data)
+    other_month = lib.root / "images" / "2020-01"
+    other_month.mkdir()
+    (other_month / "ComfyUI_00001_.png").write_bytes(data)
+    orphans = sorted(p for p in (lib.root / "images").rglob("*.png") if p != kept.path)
+    assert len(orphans) == 4
+
+    report = await lib.check()
+    assert report.recatalogued == ()
+    assert sorted(report.removed_duplicates) == orphans
+    for _ in range(3):
+        assert (await lib.check()).clean
+    assert await lib.count(LibraryQuery()) == 1
+    assert [p for p in (lib.root / "images").rglob("*") if p.is_file()] == [kept.path]
+    assert kept.path.read_bytes() == data
+
+
+async def test_new_orphan_and_its_copies_become_exactly_one_item(lib: Library) -> None:
+    data = SAMPLE.read_bytes()
+    await _crash_while_adding(lib, data, 7)
+    assert await lib.count(LibraryQuery()) == 0
+
+    report = await lib.check()
+    assert len(report.recatalogued) == 1
+    assert len(report.removed_duplicates) == 6
+    for _ in range(3):
+        assert (await lib.check()).clean
+        assert await lib.count(LibraryQuery()) == 1
+    (item,) = await lib.search(LibraryQuery())
+    assert item.path.read_bytes() == data
+    assert (await add(lib, data)).id == item.id
+
+
+async def test_catalogued_file_changed_on_disk_does_not_swallow_its_old_bytes(
+    lib: Library,
+) -> None:
+    data = png(color=3)
+    item = await add(lib, data, "a.png")
+    item.path.write_bytes(png(color=4))  # edited in another program: the row's hash is stale
+    (item.path.parent / "b.png").write_bytes(data)
+    report = await lib.check()
+    assert [p.name for p in report.recatalogued] == ["b.png"]
+    assert report.removed_duplicates == ()
+    assert await lib.count(LibraryQuery()) == 2
+
+
 async def test_check_removes_rows_whose_file_is_gone(lib: Library) -> None:
     keep = await add(lib, png(color=1), "keep.png", prompt_id="a")
     gone = await add(lib, png(color=2), "gone.png", prompt_id="b")

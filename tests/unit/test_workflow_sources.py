@@ -170,8 +170,36 @@ def test_ztxt_decompression_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(WorkflowLoadError) as info:
         load_workflow_bytes(early, "bomb.png")
     assert str(info.value) == "Could not read “bomb.png”: its metadata is damaged or too large."
-    with pytest.raises(NoWorkflowInImage):
+    with pytest.raises(WorkflowLoadError, match="damaged or too large"):
         load_workflow_bytes(_insert_before_iend(png, bomb), "late-bomb.png")
+
+
+def _many_bombs(count: int, each: int) -> bytes:
+    """A PNG with ``count`` zTXt chunks that each inflate to ``each`` bytes (under the
+    per-file cap one by one, far over it together)."""
+    payload = zlib.compress(b" " * each, 9)
+    bombs = b"".join(_chunk(b"zTXt", b"k%d\0\0" % i + payload) for i in range(count))
+    png = _png()
+    return png[:33] + bombs + png[33:]
+
+
+def test_many_compressed_chunks_share_one_budget_per_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The issue's file: sixty chunks that each inflate to 60 MB (3.5 MB on disk) used to take
+    # 20 s and gigabytes. Scaled down here: the budget is what matters, not its size.
+    monkeypatch.setattr(image_metadata, "MAX_TEXT_BYTES", 4 * 1024 * 1024)
+    data = _many_bombs(60, 1024 * 1024)
+    with pytest.raises(WorkflowLoadError, match="damaged or too large"):
+        load_workflow_bytes(data, "sixty.png")
+
+
+def test_reading_metadata_has_a_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(image_metadata, "MAX_READ_SECONDS", 0.0)
+    info = PngImagePlugin.PngInfo()
+    info.add_text("prompt", json.dumps(PROMPT), zip=True)
+    with pytest.raises(WorkflowLoadError, match="damaged or too large"):
+        load_workflow_bytes(_png(info), "slow.png")
 
 
 def test_late_chunk_with_bad_crc_is_ignored() -> None:

@@ -164,12 +164,14 @@ class GalleryController(QObject):
         if report.clean:
             self.message.emit(self.tr("The library is in order."))
         else:
-            self.message.emit(
-                self.tr("Library checked: {removed}, {added}.").format(
-                    removed=self.tr("%n missing file(s) removed", "", report.missing_count),
-                    added=self.tr("%n file(s) added back", "", report.recatalogued_count),
-                )
+            text = self.tr("Library checked: {removed}, {added}.").format(
+                removed=self.tr("%n missing file(s) removed", "", report.missing_count),
+                added=self.tr("%n file(s) added back", "", report.recatalogued_count),
             )
+            if report.removed_duplicates:
+                copies = len(report.removed_duplicates)
+                text += " " + self.tr("%n extra copy(ies) of kept pictures removed.", "", copies)
+            self.message.emit(text)
         if self.model.source is not None and self.model.source.kind == "library":
             await self.model.reload()
 
