@@ -15,6 +15,7 @@ from desktop.jobs.model import JobError, JobOutput, JobState, Reason
 from desktop.jobs.reconcile import merge_history_outputs, outcome_from_history
 
 if TYPE_CHECKING:
+    from desktop.jobs.backend import Backend
     from desktop.jobs.manager import JobManager
     from desktop.jobs.tracker import JobTracker
 
@@ -25,7 +26,7 @@ _HISTORY_DELAYS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.8)
 
 
 class Collector:
-    def __init__(self, client: Any, manager: JobManager) -> None:
+    def __init__(self, client: Backend, manager: JobManager) -> None:
         self._client = client
         self._manager = manager
         self._running: dict[str, asyncio.Task[Any]] = {}

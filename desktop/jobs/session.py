@@ -1,6 +1,6 @@
 """ServerSession: one ComfyUI server as the app (and the runner) sees it.
 
-It owns the ComfyClient, the single task that pumps ``client.events()``, a system-stats
+It owns the backend (a ComfyClient, or a farm), the task that pumps ``client.events()``, a stats
 refresher and a JobManager. Every stream event goes to the JobManager first and then to the
 ``on_event`` listeners; connection events become a ``SessionStatus``. On every ``Connected``
 the jobs are reconciled with the server and node definitions are (re)loaded when needed.
@@ -32,6 +32,7 @@ from desktop.comfy.messages import (
 )
 from desktop.comfy.object_info import ObjectInfo
 from desktop.comfy.types import SystemStats
+from desktop.jobs.backend import Backend, EventSource
 from desktop.jobs.manager import JobManager
 from desktop.jobs.sinks import ResultSink
 from desktop.jobs.tasks import TaskSet
@@ -78,7 +79,8 @@ class _Listeners(Generic[T]):
 
 
 class ServerSession:
-    """Owns one ComfyClient + its EventStream pump task + a JobManager; fans events out."""
+    """Owns one Backend (a ComfyClient unless given) + its event pump task + a JobManager;
+    fans events out."""
 
     def __init__(
         self,
@@ -94,8 +96,10 @@ class ServerSession:
         load_object_info: bool = True,
         stats_interval: float = 5.0,
         silence_timeout: float = 15.0,
+        backend: Backend | None = None,
     ) -> None:
-        self.client = ComfyClient(
+        # ``backend`` replaces the one-server client (a farm); the session owns and closes it.
+        self.client: Backend = backend or ComfyClient(
             base_url,
             headers=headers,
             query=query,
@@ -114,7 +118,7 @@ class ServerSession:
         self._object_info_version: str | None = None
         self._load_object_info = load_object_info
         self._stats_interval = stats_interval
-        self._stream: Any = None
+        self._stream: EventSource | None = None
         self._tasks = TaskSet()
         self._stats_wake = asyncio.Event()
         self._status_cbs: _Listeners[SessionStatus] = _Listeners()
@@ -168,6 +172,7 @@ class ServerSession:
     # ------------------------------------------------------------------ the pump
 
     async def _pump(self) -> None:
+        assert self._stream is not None
         async for event in self._stream:
             self._dispatch(event)
 
