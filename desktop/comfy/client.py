@@ -245,8 +245,12 @@ class ComfyClient:
         raw = body.get(prompt_id, next(iter(body.values())))
         return parse_history_item(prompt_id, raw)
 
-    async def view(self, ref: ImageRef, *, preview: str | None = None) -> bytes:
-        """The file's bytes; ``preview`` like ``"webp;80"`` asks the server to re-encode."""
+    async def view(
+        self, ref: ImageRef, *, preview: str | None = None, prompt_id: str | None = None
+    ) -> bytes:
+        """The file's bytes; ``preview`` like ``"webp;80"`` asks the server to re-encode.
+        ``prompt_id`` names the job that made the file; one server needs no such hint (a farm
+        of servers asks the one that ran the job)."""
         params = {"filename": ref.filename, "subfolder": ref.subfolder, "type": ref.type}
         if preview:
             params["preview"] = preview

@@ -68,7 +68,9 @@ class Backend(Protocol):
     # results and inputs
     async def history_item(self, prompt_id: str) -> HistoryItem | None: ...
 
-    async def view(self, ref: ImageRef, *, preview: str | None = None) -> bytes: ...
+    async def view(
+        self, ref: ImageRef, *, preview: str | None = None, prompt_id: str | None = None
+    ) -> bytes: ...
 
     async def upload_image(
         self,

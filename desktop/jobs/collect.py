@@ -84,7 +84,7 @@ class Collector:
         manager = self._manager
         name = output.ref.filename
         try:
-            data = await self._client.view(output.ref)
+            data = await self._client.view(output.ref, prompt_id=tracker.id)
         except (ServerUnreachable, AuthenticationRequired) as err:
             log.warning("Download of %s interrupted: %s", name, err)
             return False

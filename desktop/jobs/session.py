@@ -113,6 +113,9 @@ class ServerSession:
             result_sink=result_sink,
             silence_timeout=silence_timeout,
         )
+        forget = getattr(self.client, "forget", None)
+        if forget is not None:  # a backend with per-job state (a farm) drops it once finished
+            self.jobs.on_change(lambda job: forget(job.id) if job.finished else None)
         self.status = SessionStatus(ConnState.STOPPED, self.client.base_url)
         self.object_info: ObjectInfo | None = None
         self._object_info_version: str | None = None

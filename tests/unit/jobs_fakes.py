@@ -99,7 +99,9 @@ class FakeClient:
         self.calls.append(("history", prompt_id))
         return self.history.get(prompt_id)
 
-    async def view(self, ref: ImageRef, *, preview: str | None = None) -> bytes:
+    async def view(
+        self, ref: ImageRef, *, preview: str | None = None, prompt_id: str | None = None
+    ) -> bytes:
         self._check()
         self.calls.append(("view", ref))
         return self.files[ref.filename]
