@@ -11,11 +11,12 @@ import argparse
 import asyncio
 import json
 import sys
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
+from desktop.cli.backends import open_session
+from desktop.cli.metrics import RunnerMetrics
 from desktop.comfy.errors import AuthenticationRequired, PromptRejected, ServerUnreachable
 from desktop.jobs.model import JobSnapshot, JobState, node_title
 from desktop.jobs.session import ConnState, ServerSession, SessionStatus
@@ -38,7 +39,19 @@ class UsageProblem(Exception):
 def add_parser(subparsers: Any) -> None:
     p = subparsers.add_parser("run", help="queue a workflow and save its images")
     p.add_argument("workflow", help="API-format .json, or a .png/.webp made by ComfyUI")
-    p.add_argument("--server", default=DEFAULT_SERVER, help=f"(default {DEFAULT_SERVER})")
+    p.add_argument(
+        "--server",
+        action="append",
+        default=None,
+        help=f"(default {DEFAULT_SERVER}); give it several times to run on a farm of servers",
+    )
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        metavar="N",
+        help="serve Prometheus metrics on 127.0.0.1:N while running",
+    )
     p.add_argument("--out", default=DEFAULT_OUT, help=f"folder for results (./{DEFAULT_OUT})")
     p.add_argument(
         "--set",
@@ -232,16 +245,17 @@ async def run(args: argparse.Namespace) -> int:
     except UsageProblem as err:
         print(err, file=sys.stderr)
         return EXIT_USAGE
-    session = ServerSession(
-        args.server,
-        client_id=uuid.uuid4().hex,
-        headers=headers,
-        result_sink=FolderSink(Path(args.out)),
-        load_object_info=False,
+    session = open_session(
+        args.server or [DEFAULT_SERVER], headers=headers, result_sink=FolderSink(Path(args.out))
     )
+    metrics = None
     try:
+        if args.metrics_port is not None:
+            metrics = RunnerMetrics(session, args.metrics_port)
         return await _run(args, session)
     finally:
+        if metrics is not None:
+            await metrics.close()
         await session.close()
 
 

@@ -113,6 +113,7 @@ class _Member:
         self.moved_out: set[str] = set()  # our prompts that may still sit in its queue
         self.move_lock = asyncio.Lock()
         self.probing = False
+        self.settled = False  # connected or failed to, at least once
 
     @property
     def up(self) -> bool:
@@ -136,6 +137,21 @@ class _Job:
     ended_on_owner: bool = False  # the owner finished running it (results may be uncollected)
     started: float | None = None
     held: list[Executed] = field(default_factory=list)
+    # The jobs layer's view of the job's outputs, by (node, position): the first run's file
+    # names stay the job's names when it runs again elsewhere, so what it already saved is
+    # not saved again and what it still lacks is fetched from the new run (``alias``).
+    shown: dict[tuple[str, int], ImageRef] = field(default_factory=dict)
+    alias: dict[ImageRef, ImageRef] = field(default_factory=dict)
+
+    def present(self, node: str, refs: Sequence[ImageRef]) -> tuple[ImageRef, ...]:
+        out = []
+        for index, ref in enumerate(refs):
+            first = self.shown.setdefault((node, index), ref)
+            if first != ref:
+                self.alias[first] = ref
+            out.append(first)
+        return tuple(out)
+
     placing: bool = False  # a POST /prompt for it is under way
 
 
@@ -206,7 +222,7 @@ class Farm:
         self._timings = Timings()
         self._events: FarmEvents | None = None
         self._connected = False
-        self._any_up = asyncio.Event()  # set while some server's socket is up
+        self._settled = asyncio.Event()  # every server connected or failed to, once
         self._tasks: set[asyncio.Task[Any]] = set()
         self.moves = 0  # jobs moved to another server so far
 
@@ -297,7 +313,7 @@ class Farm:
             member.socket_up, member.answering = True, True
             came_back = member.down_since is not None
             member.down_since = None
-            self._any_up.set()
+            self._settle(member)
             log.info("%s is up", member.name)
             self._spawn(self._after_connect(member, came_back), f"farm-connect {member.name}")
             if not self._connected:
@@ -360,7 +376,8 @@ class Farm:
         if member.executing == job.id:
             member.executing = None
         for held in job.held:
-            self._emit(held)
+            node = held.display_node or held.node
+            self._emit(dataclasses.replace(held, images=job.present(node, held.images)))
         job.held.clear()
         if job.started is not None and success and not job.ended_on_owner:
             self._timings.record(member.name, job.key, time.monotonic() - job.started)
@@ -371,11 +388,15 @@ class Farm:
         member.socket_up = False
         member.executing = None
         member.went_down()
-        if not any(m.socket_up for m in self.members):
-            self._any_up.clear()
+        self._settle(member)
         if was_up:
             log.warning("%s is down: %s", member.name, reason)
             self._spawn(self._failover_later(member), f"farm-failover {member.name}")
+
+    def _settle(self, member: _Member) -> None:
+        member.settled = True
+        if all(m.settled for m in self.members):
+            self._settled.set()
 
     async def _after_connect(self, member: _Member, came_back: bool) -> None:
         try:
@@ -603,9 +624,10 @@ class Farm:
         front: bool = False,
         prompt_id: str | None = None,
     ) -> SubmitResult:
-        if not any(m.up for m in self.members):
-            # Before the sockets are up (a runner submits right after start): ask directly.
-            await self._wait_until_up()
+        if not self._settled.is_set():
+            # Right after start (a runner submits at once): let every server connect first,
+            # or the first one to answer would get the whole batch.
+            await self._wait_settled()
         job = _Job(
             prompt_id or str(uuid.uuid4()),
             dict(prompt),
@@ -621,10 +643,10 @@ class Farm:
             self._jobs.pop(job.id, None)
             raise
 
-    async def _wait_until_up(self, limit: float = 10.0) -> None:
+    async def _wait_settled(self, limit: float = 10.0) -> None:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(limit):
-                await self._any_up.wait()
+                await self._settled.wait()
 
     async def queue(self) -> QueueSnapshot:
         """Every answering server's queue, each of our prompts only from its owner."""
@@ -700,7 +722,14 @@ class Farm:
                 return None  # nobody will run it: the jobs layer may call it cancelled
             if not owner.up:
                 raise ServerUnreachable(owner.url, f"{owner.name} is not answering")
-            return await owner.client.history_item(prompt_id)
+            item = await owner.client.history_item(prompt_id)
+            if item is None or job.owner is not owner:
+                return None if item is None else await self.history_item(prompt_id)
+            outputs = tuple(
+                dataclasses.replace(out, images=job.present(out.node_id, out.images))
+                for out in item.outputs
+            )
+            return dataclasses.replace(item, outputs=outputs)
         for member in self.members:  # a prompt of an earlier session: whoever has it
             if not member.up:
                 continue
@@ -719,7 +748,7 @@ class Farm:
         if job is not None and job.owner is not None:
             if not job.owner.up:
                 raise ServerUnreachable(job.owner.url, f"{job.owner.name} is not answering")
-            return await job.owner.client.view(ref, preview=preview)
+            return await job.owner.client.view(job.alias.get(ref, ref), preview=preview)
         last: ComfyError | None = None
         for member in sorted(self.members, key=lambda m: not m.up):
             try:
