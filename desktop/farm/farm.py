@@ -201,7 +201,7 @@ class Farm:
         servers: Sequence[ServerSpec],
         *,
         client_id: str | None = None,
-        failover_after: float = 10.0,
+        failover_after: float = 5.0,
         health_interval: float = 5.0,
         health_timeout: float = 10.0,
     ) -> None:
@@ -391,7 +391,30 @@ class Farm:
         self._settle(member)
         if was_up:
             log.warning("%s is down: %s", member.name, reason)
-            self._spawn(self._failover_later(member), f"farm-failover {member.name}")
+            self._spawn(self._confirm_down(member), f"farm-failover {member.name}")
+
+    async def _confirm_down(self, member: _Member) -> None:
+        """A socket can drop while the server is fine: ask it. No answer means it died (or
+        shut down): its jobs move now. An answer means a blip: they move only if the socket
+        stays down for ``failover_after``."""
+        try:
+            async with asyncio.timeout(min(self._health_timeout, self.failover_after)):
+                await member.client.system_stats()
+        except (ComfyError, TimeoutError):
+            if not member.up:
+                await self._move_jobs(member)
+            return
+        await self._failover_later(member)
+
+    async def wait_ready(self, limit: float = 30.0) -> None:
+        """Until every server connected (or failed to) and the node lists of those up are
+        read, so the first jobs are routed over all of them."""
+        async with asyncio.timeout(limit):
+            await self._settled.wait()
+            for member in self.members:
+                if member.up:
+                    with contextlib.suppress(ComfyError):
+                        await self._info(member)
 
     def _settle(self, member: _Member) -> None:
         member.settled = True

@@ -30,4 +30,5 @@ async def farm_session(
     await session.start()
     await connected(session)
     await until(lambda: all(s.up for s in farm.servers()))
+    await farm.wait_ready()
     return session, farm
