@@ -73,8 +73,11 @@ def holders(
 def _unite_combos(target: Any, other: Any) -> None:
     if not isinstance(target, dict) or not isinstance(other, Mapping):
         return
+    target_inputs, other_inputs = target.get("input"), other.get("input")
+    if not isinstance(target_inputs, dict) or not isinstance(other_inputs, Mapping):
+        return
     for section in ("required", "optional"):
-        mine, theirs = target.get(section), other.get(section)
+        mine, theirs = target_inputs.get(section), other_inputs.get(section)
         if not isinstance(mine, dict) or not isinstance(theirs, Mapping):
             continue
         for name, spec in theirs.items():
