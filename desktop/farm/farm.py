@@ -153,6 +153,8 @@ class _Job:
         return tuple(out)
 
     placing: bool = False  # a POST /prompt for it is under way
+    adopted_at: float | None = None  # from the journal, server not found yet (monotonic)
+    rehoming: bool = False  # an adopted job waits to run again elsewhere
 
 
 class _End:
@@ -350,6 +352,8 @@ class Farm:
                 return
             # Ours from an earlier session (the socket only carries our client id's prompts).
             job = self._jobs[pid] = _Job(pid, None, owner=member)
+        if job.owner is None:
+            job.owner, job.adopted_at = member, None  # found: a job of an earlier session
         if job.owner is not member:
             return  # a server that no longer owns the prompt
         if event.prompt_id is None:
@@ -418,8 +422,66 @@ class Farm:
 
     def _settle(self, member: _Member) -> None:
         member.settled = True
-        if all(m.settled for m in self.members):
+        if all(m.settled for m in self.members) and not self._settled.is_set():
             self._settled.set()
+            self._spawn(self._locate_adopted(), "farm-locate")
+
+    def adopt(self, prompt_id: str, prompt: Mapping[str, Any], workflow: Any = None) -> None:
+        """An unfinished job of an earlier session (the journal's): which server has it is
+        found out once they have connected; until then it counts as queued. If no server has
+        it and one is down, it may have been there: after ``failover_after`` it runs again on
+        a capable server."""
+        if prompt_id in self._jobs:
+            return
+        self._jobs[prompt_id] = _Job(
+            prompt_id,
+            dict(prompt),
+            workflow,
+            {},
+            key=workflow_key(prompt),
+            adopted_at=time.monotonic(),
+        )
+
+    async def _locate_adopted(self) -> None:
+        lost = [j for j in self._jobs.values() if j.adopted_at is not None]
+        for member in self.members:
+            if not lost or not member.up:
+                continue
+            try:
+                queue = await member.client.queue()
+                listed = {i.prompt_id for i in queue.running + queue.pending}
+                for job in lost:
+                    if job.adopted_at is None:
+                        continue
+                    if job.id in listed or await member.client.history_item(job.id):
+                        job.owner, job.adopted_at = member, None
+            except ComfyError as err:
+                log.info("Could not look for earlier jobs on %s: %s", member.name, err)
+            lost = [j for j in lost if j.adopted_at is not None]
+        if lost and all(m.up for m in self.members):
+            for job in lost:
+                job.adopted_at = None  # nobody has it: the jobs layer will call it lost
+            return
+        for job in lost:
+            if job.adopted_at is not None and not job.rehoming:
+                job.rehoming = True
+                self._spawn(self._place_adopted(job), f"farm-adopted {job.id}")
+
+    async def _place_adopted(self, job: _Job) -> None:
+        """Not on any server that answers, and some server does not: it may be there. If
+        that server stays away, run the job again elsewhere."""
+        assert job.adopted_at is not None
+        await asyncio.sleep(max(0.0, job.adopted_at + self.failover_after - time.monotonic()))
+        while job.adopted_at is not None and job.id in self._jobs:
+            try:
+                await self._place(job)
+            except ComfyError as err:
+                log.warning("Job %s of an earlier session waits for a server: %s", job.id, err)
+                await asyncio.sleep(self._health_interval)
+                continue
+            job.adopted_at = None
+            self.moves += 1
+            log.info("Job %s of an earlier session runs again on %s", job.id, job.owner.name)
 
     async def _after_connect(self, member: _Member, came_back: bool) -> None:
         try:
@@ -429,6 +491,8 @@ class Farm:
         if came_back:
             await self._clean_moved_out(member)
             await self._move_jobs(member, only_unknown=True)
+        if self._settled.is_set():
+            await self._locate_adopted()
 
     # ------------------------------------------------------------------ health and failover
 
@@ -704,7 +768,7 @@ class Farm:
         return QueueSnapshot(tuple(running), tuple(pending))
 
     def _in_transit(self, job: _Job) -> bool:
-        if job.placing:
+        if job.placing or job.adopted_at is not None:
             return True
         owner = job.owner
         return owner is not None and not owner.up and not job.cancelled and job.prompt is not None
@@ -758,7 +822,8 @@ class Farm:
                 continue
             item = await member.client.history_item(prompt_id)
             if item is not None:
-                self._jobs[prompt_id] = _Job(prompt_id, None, owner=member, ended_on_owner=True)
+                known = self._jobs.setdefault(prompt_id, _Job(prompt_id, None))
+                known.owner, known.adopted_at, known.ended_on_owner = member, None, True
                 return item
         if not any(m.up for m in self.members):
             raise ServerUnreachable(self.base_url, "no server is up")

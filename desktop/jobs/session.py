@@ -136,6 +136,11 @@ class ServerSession:
             return
         self._started = True
         await self.jobs.start()
+        adopt = getattr(self.client, "adopt", None)
+        if adopt is not None:  # a farm learns the journal's jobs, to find their servers
+            for job in self.jobs.jobs():
+                if not job.finished:
+                    adopt(job.id, job.prompt, job.ui_workflow)
         self._stream = self.client.events()
         self._spawn(self._pump(), "session-pump")
         self._spawn(self._refresh_stats(), "session-stats")

@@ -5,6 +5,7 @@ cancel/interrupt on the right server."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -12,12 +13,14 @@ import pytest
 from desktop.comfy.client import ComfyClient
 from desktop.comfy.errors import PromptRejected
 from desktop.demo import DemoConfig
+from desktop.farm.farm import Farm, ServerSpec
 from desktop.jobs.model import JobState
 from tests.conftest import recorded_object_info_raw
 from tests.protocol.farm_support import farm_session, models
 from tests.protocol.jobs_support import (
     WAIT,
     eventually,
+    make_session,
     txt2img,
     until,
 )
@@ -52,8 +55,7 @@ async def test_jobs_go_only_where_their_model_is(demo_server_factory, tmp_path, 
 
 
 async def test_a_server_without_a_node_class_is_never_tried(demo_server_factory, tmp_path, closing):
-    info = recorded_object_info_raw()
-    del info["SaveImage"]
+    info = {k: v for k, v in recorded_object_info_raw().items() if k != "SaveImage"}
     lacking_info = tmp_path / "object_info.json"
     lacking_info.write_text(json.dumps(info))
     full = await demo_server_factory()
@@ -174,6 +176,33 @@ async def test_the_journal_survives_an_app_restart_with_jobs_on_several_servers(
     closing.append(restarted)
     done = [await restarted.jobs.wait(j.id, timeout=WAIT) for j in jobs]
     assert [j.state for j in done] == [JobState.SUCCEEDED] * 3
+    saved = sorted(p for j in done for p in j.saved_paths)
+    assert len(saved) == 3
+    assert sorted(p for p in (tmp_path / "out").rglob("*") if p.is_file()) == saved
+
+
+async def test_after_an_app_restart_a_job_of_a_dead_server_runs_elsewhere(
+    demo_server_factory, tmp_path, closing
+):
+    handles = [await demo_server_factory() for _ in range(3)]
+    for handle in handles:
+        handle.server.hold()
+    session, farm = await farm_session(handles, tmp_path)
+    jobs = [await session.jobs.submit(txt2img(seed, batch=1)) for seed in range(3)]
+    on_dead = next(j for j in jobs if farm.owner_of(j.id) == "s2")
+    await session.close()
+    await handles[2].server.kill()  # its queue is gone with it
+    for handle in handles[:2]:
+        handle.server.release()
+    restarted = make_session("", tmp_path, backend=Farm(
+        [ServerSpec(h.url, f"s{i}") for i, h in enumerate(handles)],
+        client_id=uuid.uuid4().hex, failover_after=0.5, health_interval=0.5,
+    ))  # fmt: skip
+    closing.append(restarted)
+    await restarted.start()
+    done = [await restarted.jobs.wait(j.id, timeout=WAIT) for j in jobs]
+    assert [j.state for j in done] == [JobState.SUCCEEDED] * 3
+    assert sum(on_dead.id in received(h) for h in handles[:2]) == 1  # ran again, once
     saved = sorted(p for j in done for p in j.saved_paths)
     assert len(saved) == 3
     assert sorted(p for p in (tmp_path / "out").rglob("*") if p.is_file()) == saved
