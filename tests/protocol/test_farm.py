@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -160,16 +161,23 @@ async def test_cancel_and_interrupt_act_on_the_right_server_only(
         assert not item.interrupted
 
 
+async def quit_with_a_job_on_each(factory: Any, tmp: Path) -> tuple[list[Any], list[Any], list]:
+    """Three held servers with one job of ours each; then the app quits (journal kept)."""
+    handles = [await factory() for _ in range(3)]
+    for handle in handles:
+        handle.server.hold()
+    session, farm = await farm_session(handles, tmp)
+    jobs = [await session.jobs.submit(txt2img(seed, batch=1)) for seed in range(3)]
+    owners = [farm.owner_of(j.id) for j in jobs]
+    assert sorted(owners) == ["s0", "s1", "s2"]
+    await session.close()  # the app quits with the jobs still queued
+    return handles, jobs, owners
+
+
 async def test_the_journal_survives_an_app_restart_with_jobs_on_several_servers(
     demo_server_factory, tmp_path, closing
 ):
-    handles = [await demo_server_factory() for _ in range(3)]
-    for handle in handles:
-        handle.server.hold()
-    session, farm = await farm_session(handles, tmp_path)
-    jobs = [await session.jobs.submit(txt2img(seed, batch=1)) for seed in range(3)]
-    assert {farm.owner_of(j.id) for j in jobs} == {"s0", "s1", "s2"}
-    await session.close()  # the app quits with the jobs still queued
+    handles, jobs, _owners = await quit_with_a_job_on_each(demo_server_factory, tmp_path)
     for handle in handles:
         handle.server.release()
     restarted, _farm = await farm_session(handles, tmp_path)
@@ -184,13 +192,8 @@ async def test_the_journal_survives_an_app_restart_with_jobs_on_several_servers(
 async def test_after_an_app_restart_a_job_of_a_dead_server_runs_elsewhere(
     demo_server_factory, tmp_path, closing
 ):
-    handles = [await demo_server_factory() for _ in range(3)]
-    for handle in handles:
-        handle.server.hold()
-    session, farm = await farm_session(handles, tmp_path)
-    jobs = [await session.jobs.submit(txt2img(seed, batch=1)) for seed in range(3)]
-    on_dead = next(j for j in jobs if farm.owner_of(j.id) == "s2")
-    await session.close()
+    handles, jobs, owners = await quit_with_a_job_on_each(demo_server_factory, tmp_path)
+    on_dead = jobs[owners.index("s2")]
     await handles[2].server.kill()  # its queue is gone with it
     for handle in handles[:2]:
         handle.server.release()
