@@ -858,7 +858,7 @@ class Farm:
         """Copied to every answering server, so any of them can run the job that uses it."""
         refs: list[ImageRef] = []
         last: ComfyError | None = None
-        for member in self.members:
+        for member in [m for m in self.members if m.up] or self.members:
             try:
                 refs.append(
                     await member.client.upload_image(
