@@ -562,8 +562,8 @@ class Farm:
                 return
             mine = [j for j in mine if j.id not in known]
         for job in mine:
-            if job.owner is not member or job.cancelled:
-                continue
+            if job.owner is not member or job.cancelled or job.id not in self._jobs:
+                continue  # moved, cancelled or finished meanwhile
             exclude = () if only_unknown else (member,)
             try:
                 await self._place(job, exclude=exclude)
