@@ -13,7 +13,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from desktop.farm.farm import Farm, ServerState
+from desktop.farm.farm import Farm
+from desktop.farm.state import ServerState
 from desktop.jobs.model import JobSnapshot, JobState
 from desktop.jobs.session import ConnState, ServerSession
 

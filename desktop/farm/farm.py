@@ -21,8 +21,7 @@ import dataclasses
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any
 
 from desktop.comfy.client import ComfyClient
@@ -56,6 +55,15 @@ from desktop.comfy.types import (
 )
 from desktop.farm.needs import lacking, merge_object_info
 from desktop.farm.routing import Timings, expected_wait, workflow_key
+from desktop.farm.state import (
+    FarmEvents,
+    FarmJob,
+    Member,
+    ServerSpec,
+    ServerState,
+)
+
+__all__ = ["Farm", "ServerSpec", "ServerState"]
 
 log = logging.getLogger("comfydesk.farm")
 
@@ -75,126 +83,6 @@ _LAST = 1e15  # queue number of a job between servers: after everything queued
 _QUEUE_FRESH = 1.0  # seconds a server's /queue count is trusted for routing
 
 
-@dataclass(frozen=True)
-class ServerSpec:
-    """One server of the farm: where it is, what to call it, extra headers (a token)."""
-
-    url: str
-    name: str = ""
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ServerState:
-    """What the connection bar and the metrics show of one server."""
-
-    name: str
-    url: str
-    up: bool
-    ours: int  # our jobs there, not finished
-    others: int  # other people's jobs in its /queue (last seen)
-
-
-class _Member:
-    def __init__(self, spec: ServerSpec, name: str, client: ComfyClient) -> None:
-        self.name = name
-        self.url = client.base_url
-        self.client = client
-        self.stream: EventStream | None = None
-        self.socket_up = False
-        self.answering = True
-        self.down_since: float | None = None
-        self.info: ObjectInfo | None = None
-        self.info_lock = asyncio.Lock()
-        self.others = 0
-        self.queue_read_at = -1e9
-        self.queue_remaining = 0
-        self.executing: str | None = None
-        self.moved_out: set[str] = set()  # our prompts that may still sit in its queue
-        self.move_lock = asyncio.Lock()
-        self.probing = False
-        self.settled = False  # connected or failed to, at least once
-
-    @property
-    def up(self) -> bool:
-        return self.socket_up and self.answering
-
-    def went_down(self) -> None:
-        if self.down_since is None:
-            self.down_since = time.monotonic()
-
-
-@dataclass
-class _Job:
-    id: str
-    prompt: Mapping[str, Any] | None  # None: adopted after a restart, cannot be moved
-    workflow: Any = None
-    extra_data: Mapping[str, Any] | None = None
-    front: bool = False
-    key: str = ""
-    owner: _Member | None = None
-    cancelled: bool = False
-    ended_on_owner: bool = False  # the owner finished running it (results may be uncollected)
-    started: float | None = None
-    held: list[Executed] = field(default_factory=list)
-    # The jobs layer's view of the job's outputs, by (node, position): the first run's file
-    # names stay the job's names when it runs again elsewhere, so what it already saved is
-    # not saved again and what it still lacks is fetched from the new run (``alias``).
-    shown: dict[tuple[str, int], ImageRef] = field(default_factory=dict)
-    alias: dict[ImageRef, ImageRef] = field(default_factory=dict)
-
-    def present(self, node: str, refs: Sequence[ImageRef]) -> tuple[ImageRef, ...]:
-        out = []
-        for index, ref in enumerate(refs):
-            first = self.shown.setdefault((node, index), ref)
-            if first != ref:
-                self.alias[first] = ref
-            out.append(first)
-        return tuple(out)
-
-    placing: bool = False  # a POST /prompt for it is under way
-    adopted_at: float | None = None  # from the journal, server not found yet (monotonic)
-    rehoming: bool = False  # an adopted job waits to run again elsewhere
-
-
-class _End:
-    pass
-
-
-class FarmEvents:
-    """The farm's merged event stream (one at a time per farm)."""
-
-    def __init__(self, farm: Farm) -> None:
-        self._farm = farm
-        self.queue: asyncio.Queue[StreamEvent | _End] = asyncio.Queue()
-        self._started = False
-        self._ended = False
-
-    def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        return self
-
-    async def __anext__(self) -> StreamEvent:
-        if self._ended:
-            raise StopAsyncIteration
-        if not self._started:
-            self._started = True
-            self._farm._start_streams(self)
-        item = await self.queue.get()
-        if isinstance(item, _End):
-            self._ended = True
-            raise StopAsyncIteration
-        return item
-
-    def reconnect_now(self) -> None:
-        for member in self._farm.members:
-            if member.stream is not None:
-                member.stream.reconnect_now()
-
-    async def close(self) -> None:
-        await self._farm._stop_streams()
-        self.queue.put_nowait(_End())
-
-
 class Farm:
     """Several servers as one backend. Call ``close()``."""
 
@@ -210,16 +98,16 @@ class Farm:
         if not servers:
             raise ValueError("a farm needs at least one server")
         self.client_id = client_id or uuid.uuid4().hex
-        self.members: list[_Member] = []
+        self.members: list[Member] = []
         for index, spec in enumerate(servers, 1):
             client = ComfyClient(spec.url, headers=spec.headers, client_id=self.client_id)
             name = spec.name or f"server {index}"
-            self.members.append(_Member(spec, name, client))
+            self.members.append(Member(spec, name, client))
         self.base_url = "farm:" + ",".join(m.url for m in self.members)
         self.failover_after = failover_after
         self._health_interval = health_interval
         self._health_timeout = health_timeout
-        self._jobs: dict[str, _Job] = {}
+        self._jobs: dict[str, FarmJob] = {}
         self._forgotten: set[str] = set()  # finished for the jobs layer: late events are noise
         self._timings = Timings()
         self._events: FarmEvents | None = None
@@ -269,11 +157,11 @@ class Farm:
             log.error("Farm task %s failed", task.get_name(), exc_info=task.exception())
 
     async def close(self) -> None:
-        await self._stop_streams()
+        await self.stop_streams()
         for member in self.members:
             await member.client.close()
 
-    async def _stop_streams(self) -> None:
+    async def stop_streams(self) -> None:
         tasks, self._tasks = list(self._tasks), set()
         for task in tasks:
             task.cancel()
@@ -290,7 +178,7 @@ class Farm:
         self._events = FarmEvents(self)
         return self._events
 
-    def _start_streams(self, sink: FarmEvents) -> None:
+    def start_streams(self, sink: FarmEvents) -> None:
         for member in self.members:
             member.stream = member.client.events(preview_metadata=self._preview_metadata)
             self._spawn(self._pump(member, member.stream), f"farm-pump {member.name}")
@@ -300,14 +188,14 @@ class Farm:
         if self._events is not None:
             self._events.queue.put_nowait(event)
 
-    async def _pump(self, member: _Member, stream: EventStream) -> None:
+    async def _pump(self, member: Member, stream: EventStream) -> None:
         async for event in stream:
             try:
                 self._take(member, event)
             except Exception:
                 log.exception("Could not handle an event of %s", member.name)
 
-    def _take(self, member: _Member, event: StreamEvent) -> None:
+    def _take(self, member: Member, event: StreamEvent) -> None:
         if isinstance(event, Connecting):
             if not self._connected:
                 self._emit(Connecting(self.base_url, event.attempt))
@@ -342,7 +230,7 @@ class Farm:
         else:
             self._emit(event)
 
-    def _job_event(self, member: _Member, event: Any) -> None:
+    def _job_event(self, member: Member, event: Any) -> None:
         pid = event.prompt_id if event.prompt_id is not None else member.executing
         if pid is None:
             return  # not attributable to one of our prompts on this server
@@ -351,7 +239,7 @@ class Farm:
             if pid in self._forgotten:
                 return
             # Ours from an earlier session (the socket only carries our client id's prompts).
-            job = self._jobs[pid] = _Job(pid, None, owner=member)
+            job = self._jobs[pid] = FarmJob(pid, None, owner=member)
         if job.owner is None:
             job.owner, job.adopted_at = member, None  # found: a job of an earlier session
         if job.owner is not member:
@@ -376,7 +264,7 @@ class Farm:
             )
         self._emit(event)
 
-    def _ended(self, member: _Member, job: _Job, *, success: bool) -> None:
+    def _ended(self, member: Member, job: FarmJob, *, success: bool) -> None:
         if member.executing == job.id:
             member.executing = None
         for held in job.held:
@@ -387,7 +275,7 @@ class Farm:
             self._timings.record(member.name, job.key, time.monotonic() - job.started)
         job.ended_on_owner = True
 
-    def _lost(self, member: _Member, reason: str) -> None:
+    def _lost(self, member: Member, reason: str) -> None:
         was_up = member.up
         member.socket_up = False
         member.executing = None
@@ -397,7 +285,7 @@ class Farm:
             log.warning("%s is down: %s", member.name, reason)
             self._spawn(self._confirm_down(member), f"farm-failover {member.name}")
 
-    async def _confirm_down(self, member: _Member) -> None:
+    async def _confirm_down(self, member: Member) -> None:
         """A socket can drop while the server is fine: ask it. No answer means it died (or
         shut down): its jobs move now. An answer means a blip: they move only if the socket
         stays down for ``failover_after``."""
@@ -420,7 +308,7 @@ class Farm:
                     with contextlib.suppress(ComfyError):
                         await self._info(member)
 
-    def _settle(self, member: _Member) -> None:
+    def _settle(self, member: Member) -> None:
         member.settled = True
         if all(m.settled for m in self.members) and not self._settled.is_set():
             self._settled.set()
@@ -433,7 +321,7 @@ class Farm:
         a capable server."""
         if prompt_id in self._jobs:
             return
-        self._jobs[prompt_id] = _Job(
+        self._jobs[prompt_id] = FarmJob(
             prompt_id,
             dict(prompt),
             workflow,
@@ -467,7 +355,7 @@ class Farm:
                 job.rehoming = True
                 self._spawn(self._place_adopted(job), f"farm-adopted {job.id}")
 
-    async def _place_adopted(self, job: _Job) -> None:
+    async def _place_adopted(self, job: FarmJob) -> None:
         """Not on any server that answers, and some server does not: it may be there. If
         that server stays away, run the job again elsewhere."""
         assert job.adopted_at is not None
@@ -483,7 +371,7 @@ class Farm:
             self.moves += 1
             log.info("Job %s of an earlier session runs again on %s", job.id, job.owner.name)
 
-    async def _after_connect(self, member: _Member, came_back: bool) -> None:
+    async def _after_connect(self, member: Member, came_back: bool) -> None:
         try:
             await self._info(member, refresh=came_back)
         except ComfyError as err:
@@ -505,7 +393,7 @@ class Farm:
                 elif member.down_since is not None and self._overdue(member):
                     await self._move_jobs(member)  # jobs that found no other server earlier
 
-    async def _probe(self, member: _Member) -> None:
+    async def _probe(self, member: Member) -> None:
         if member.probing:
             return
         member.probing = True
@@ -527,24 +415,24 @@ class Farm:
                 log.info("%s answers again", member.name)
                 self._spawn(self._after_connect(member, True), f"farm-back {member.name}")
 
-    def _overdue(self, member: _Member) -> bool:
+    def _overdue(self, member: Member) -> bool:
         return (
             member.down_since is not None
             and time.monotonic() - member.down_since >= self.failover_after
         )
 
-    async def _failover_later(self, member: _Member) -> None:
+    async def _failover_later(self, member: Member) -> None:
         await asyncio.sleep(self.failover_after)
         if not member.up and self._overdue(member):
             await self._move_jobs(member)
 
-    async def _move_jobs(self, member: _Member, *, only_unknown: bool = False) -> None:
+    async def _move_jobs(self, member: Member, *, only_unknown: bool = False) -> None:
         """Resubmit our unfinished jobs of ``member`` elsewhere, same prompt id. After a
         comeback (``only_unknown``) only those the server no longer knows (it restarted)."""
         async with member.move_lock:
             await self._move_jobs_locked(member, only_unknown)
 
-    async def _move_jobs_locked(self, member: _Member, only_unknown: bool) -> None:
+    async def _move_jobs_locked(self, member: Member, only_unknown: bool) -> None:
         mine = [
             j
             for j in self._jobs.values()
@@ -575,7 +463,7 @@ class Farm:
             self.moves += 1
             log.info("Job %s moved from %s to %s", job.id, member.name, self.owner_of(job.id))
 
-    async def _clean_moved_out(self, member: _Member) -> None:
+    async def _clean_moved_out(self, member: Member) -> None:
         """A server back from the dead may still hold copies of jobs that moved on."""
         stale = sorted(member.moved_out)
         member.moved_out.clear()
@@ -592,13 +480,13 @@ class Farm:
 
     # ------------------------------------------------------------------ routing
 
-    async def _info(self, member: _Member, *, refresh: bool = False) -> ObjectInfo:
+    async def _info(self, member: Member, *, refresh: bool = False) -> ObjectInfo:
         async with member.info_lock:
             if member.info is None or refresh:
                 member.info = await member.client.object_info()
             return member.info
 
-    async def _others_queued(self, member: _Member) -> int:
+    async def _others_queued(self, member: Member) -> int:
         if time.monotonic() - member.queue_read_at > _QUEUE_FRESH:
             try:
                 self._count_others(member, await member.client.queue())
@@ -606,16 +494,16 @@ class Farm:
                 log.info("Could not read the queue of %s: %s", member.name, err)
         return member.others
 
-    def _count_others(self, member: _Member, queue: QueueSnapshot) -> None:
+    def _count_others(self, member: Member, queue: QueueSnapshot) -> None:
         member.queue_read_at = time.monotonic()
         member.others = sum(
             1 for i in queue.running + queue.pending if i.prompt_id not in self._jobs
         )
 
-    async def _place(self, job: _Job, *, exclude: Sequence[_Member] = ()) -> SubmitResult:
+    async def _place(self, job: FarmJob, *, exclude: Sequence[Member] = ()) -> SubmitResult:
         """Submit ``job`` to the capable server with the shortest expected wait."""
         assert job.prompt is not None
-        candidates: list[_Member] = []
+        candidates: list[Member] = []
         lacks: list[str] = []
         for member in self.members:
             if member in exclude or not member.up:
@@ -715,7 +603,7 @@ class Farm:
             # Right after start (a runner submits at once): let every server connect first,
             # or the first one to answer would get the whole batch.
             await self._wait_settled()
-        job = _Job(
+        job = FarmJob(
             prompt_id or str(uuid.uuid4()),
             dict(prompt),
             workflow,
@@ -767,7 +655,7 @@ class Farm:
                 pending.append(QueueItem(_LAST, job.id, job.prompt, extra, ()))
         return QueueSnapshot(tuple(running), tuple(pending))
 
-    def _in_transit(self, job: _Job) -> bool:
+    def _in_transit(self, job: FarmJob) -> bool:
         if job.placing or job.adopted_at is not None:
             return True
         owner = job.owner
@@ -822,7 +710,7 @@ class Farm:
                 continue
             item = await member.client.history_item(prompt_id)
             if item is not None:
-                known = self._jobs.setdefault(prompt_id, _Job(prompt_id, None))
+                known = self._jobs.setdefault(prompt_id, FarmJob(prompt_id, None))
                 known.owner, known.adopted_at, known.ended_on_owner = member, None, True
                 return item
         if not any(m.up for m in self.members):
