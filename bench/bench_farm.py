@@ -80,8 +80,8 @@ async def _batch(
 
 
 async def run(ctx: Context) -> None:
-    jobs = 12 if ctx.quick else 40
-    step_delay = 0.1 if ctx.quick else 0.25  # fixed time per job: STEPS × step_delay
+    jobs = 16 if ctx.quick else 40
+    step_delay = 0.125 if ctx.quick else 0.25  # fixed time per job: STEPS × step_delay
     config = {"step_delay": step_delay, "previews": False}
     with tempfile.TemporaryDirectory(prefix="comfydesk-bench-") as tmp:
         root = Path(tmp)
