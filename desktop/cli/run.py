@@ -13,11 +13,12 @@ import json
 import logging
 import re
 import sys
-import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
+from desktop.cli.backends import open_session
+from desktop.cli.metrics import RunnerMetrics
 from desktop.cli.offline import OfflineWatch
 from desktop.comfy.errors import (
     AuthenticationRequired,
@@ -67,7 +68,19 @@ def add_parser(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("workflow", help="API-format .json, or a .png/.webp made by ComfyUI")
-    p.add_argument("--server", default=DEFAULT_SERVER, help=f"(default {DEFAULT_SERVER})")
+    p.add_argument(
+        "--server",
+        action="append",
+        default=None,
+        help=f"(default {DEFAULT_SERVER}); give it several times to run on a farm of servers",
+    )
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        metavar="N",
+        help="serve Prometheus metrics on 127.0.0.1:N while running",
+    )
     p.add_argument("--out", default=DEFAULT_OUT, help=f"folder for results (./{DEFAULT_OUT})")
     p.add_argument(
         "--set",
@@ -338,27 +351,34 @@ def check_options(args: argparse.Namespace) -> dict[str, str]:
 async def run(args: argparse.Namespace) -> int:
     try:
         headers = check_options(args)
-        session = ServerSession(
-            args.server,
-            client_id=uuid.uuid4().hex,
+        session = open_session(
+            args.server or [DEFAULT_SERVER],
             headers=headers,
             result_sink=FolderSink(Path(args.out)),
-            load_object_info=False,
-            timeout=args.timeout,
-            max_download=args.max_download_mb * 2**20,
-            silence_timeout=min(15.0, args.timeout),
-            collect_policy=CollectPolicy(
-                attempts=args.tries,
-                first_delay=min(1.0, args.timeout / 10),
-                max_delay=min(15.0, args.timeout),
-            ),
+            client_options={
+                "timeout": args.timeout,
+                "max_download": args.max_download_mb * 2**20,
+            },
+            session_options={
+                "silence_timeout": min(15.0, args.timeout),
+                "collect_policy": CollectPolicy(
+                    attempts=args.tries,
+                    first_delay=min(1.0, args.timeout / 10),
+                    max_delay=min(15.0, args.timeout),
+                ),
+            },
         )
     except (UsageProblem, ValueError) as err:
         say(err)
         return EXIT_USAGE
+    metrics = None
     try:
+        if args.metrics_port is not None:
+            metrics = RunnerMetrics(session, args.metrics_port)
         return await _run(args, session)
     finally:
+        if metrics is not None:
+            await metrics.close()
         await session.close()
 
 

@@ -264,15 +264,24 @@ class ComfyClient:
             params["preview"] = preview
         return params
 
-    async def view(self, ref: ImageRef, *, preview: str | None = None) -> bytes:
+    async def view(
+        self, ref: ImageRef, *, preview: str | None = None, prompt_id: str | None = None
+    ) -> bytes:
         """The file's bytes (at most ``max_download``); ``preview`` like ``"webp;80"`` asks
-        the server to re-encode. Use ``download`` for results to keep."""
+        the server to re-encode. Use ``download`` for results to keep. ``prompt_id`` names the
+        job that made the file; one server needs no such hint (a farm asks the one that ran
+        the job)."""
+        del prompt_id
         url = self._http.api_url("view")
         return await self._http.read_capped(url, self._view_params(ref, preview))
 
-    async def download(self, ref: ImageRef, directory: Path) -> Path:
+    async def download(
+        self, ref: ImageRef, directory: Path, *, prompt_id: str | None = None
+    ) -> Path:
         """Stream the file into a new hidden temp file in ``directory`` (size-capped, with an
-        inactivity timeout rather than a total one) and return it; the caller owns it."""
+        inactivity timeout rather than a total one) and return it; the caller owns it.
+        ``prompt_id``: as for :meth:`view`."""
+        del prompt_id
         url = self._http.api_url("view")
         return await self._http.download(url, directory, self._view_params(ref))
 

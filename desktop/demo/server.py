@@ -71,6 +71,11 @@ class DemoServer:
             folders, self._folders = self._folders, None
             await asyncio.to_thread(folders.remove)
 
+    async def kill(self) -> None:
+        """Like a crash: every socket closes, queue and history are gone. The files stay, so
+        ``start(host, port)`` brings the server back on the same port."""
+        await self._shutdown()
+
     async def restart(self) -> None:
         """Like restarting ComfyUI: queue, history, counter and cache are gone; the port and
         the files on disk stay."""

@@ -25,6 +25,7 @@ from desktop.jobs.model import JobError, JobOutput, JobState, Reason
 from desktop.jobs.reconcile import merge_history_outputs, outcome_from_history
 
 if TYPE_CHECKING:
+    from desktop.jobs.backend import Backend
     from desktop.jobs.manager import JobManager
     from desktop.jobs.tracker import JobTracker
 
@@ -68,7 +69,7 @@ class _Unsaved(Exception):
 
 
 class Collector:
-    def __init__(self, client: Any, manager: JobManager, policy: CollectPolicy) -> None:
+    def __init__(self, client: Backend, manager: JobManager, policy: CollectPolicy) -> None:
         self._client = client
         self._manager = manager
         self._policy = policy
@@ -173,7 +174,7 @@ class Collector:
             log.exception("No place to save %s", name)
             raise _Unsaved(f"{name}: {_reason(err)}") from err
         try:
-            staged = await self._client.download(output.ref, staging)
+            staged = await self._client.download(output.ref, staging, prompt_id=tracker.id)
         except DownloadTooLarge as err:
             raise _Unsaved(f"{name}: {err}") from err
         except OSError as err:  # the staging folder cannot be written

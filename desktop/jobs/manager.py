@@ -35,6 +35,7 @@ from desktop.comfy.messages import (
     Status,
 )
 from desktop.comfy.types import QueueSnapshot, SubmitResult
+from desktop.jobs.backend import Backend
 from desktop.jobs.collect import Collector, CollectPolicy
 from desktop.jobs.journal import Journal
 from desktop.jobs.lost_answer import look_for
@@ -78,7 +79,7 @@ def _default_title(prompt: Mapping[str, Any]) -> str:
 class JobManager:
     def __init__(
         self,
-        client: Any,  # desktop.comfy.client.ComfyClient (duck-typed so tests can fake it)
+        client: Backend,  # one ComfyClient, a farm of them, or a test's fake
         *,
         server_url: str | None = None,
         journal_path: Path | None = None,

@@ -16,6 +16,7 @@ from desktop.jobs.model import JobError, JobState, Reason
 from desktop.jobs.reconcile import judge_queue
 
 if TYPE_CHECKING:
+    from desktop.jobs.backend import Backend
     from desktop.jobs.manager import JobManager
 
 log = logging.getLogger("comfydesk.jobs")
@@ -23,7 +24,7 @@ log = logging.getLogger("comfydesk.jobs")
 
 class QueueSync:
     def __init__(
-        self, client: Any, manager: JobManager, *, silence: float, interval: float
+        self, client: Backend, manager: JobManager, *, silence: float, interval: float
     ) -> None:
         self._client = client
         self._m = manager

@@ -1,6 +1,6 @@
 """ServerSession: one ComfyUI server as the app (and the runner) sees it.
 
-It owns the ComfyClient, the single task that pumps ``client.events()``, a system-stats
+It owns the backend (a ComfyClient, or a farm), the task that pumps ``client.events()``, a stats
 refresher and a JobManager. Every stream event goes to the JobManager first and then to the
 ``on_event`` listeners; connection events become a ``SessionStatus``. On every ``Connected``
 the jobs are reconciled with the server and node definitions are (re)loaded when needed.
@@ -33,6 +33,7 @@ from desktop.comfy.messages import (
 )
 from desktop.comfy.object_info import ObjectInfo
 from desktop.comfy.types import SystemStats
+from desktop.jobs.backend import Backend, EventSource
 from desktop.jobs.collect import CollectPolicy
 from desktop.jobs.manager import JobManager
 from desktop.jobs.sinks import ResultSink
@@ -80,7 +81,8 @@ class _Listeners(Generic[T]):
 
 
 class ServerSession:
-    """Owns one ComfyClient + its EventStream pump task + a JobManager; fans events out."""
+    """Owns one Backend (a ComfyClient unless given) + its event pump task + a JobManager;
+    fans events out."""
 
     def __init__(
         self,
@@ -100,8 +102,10 @@ class ServerSession:
         idle_timeout: float | None = None,
         max_download: int = DEFAULT_MAX_DOWNLOAD,
         collect_policy: CollectPolicy | None = None,
+        backend: Backend | None = None,
     ) -> None:
-        self.client = ComfyClient(
+        # ``backend`` replaces the one-server client (a farm); the session owns and closes it.
+        self.client: Backend = backend or ComfyClient(
             base_url,
             headers=headers,
             query=query,
@@ -119,12 +123,15 @@ class ServerSession:
             silence_timeout=silence_timeout,
             collect_policy=collect_policy,
         )
+        forget = getattr(self.client, "forget", None)
+        if forget is not None:  # a backend with per-job state (a farm) drops it once finished
+            self.jobs.on_change(lambda job: forget(job.id) if job.finished else None)
         self.status = SessionStatus(ConnState.STOPPED, self.client.base_url)
         self.object_info: ObjectInfo | None = None
         self._object_info_version: str | None = None
         self._load_object_info = load_object_info
         self._stats_interval = stats_interval
-        self._stream: Any = None
+        self._stream: EventSource | None = None
         self._tasks = TaskSet()
         self._stats_wake = asyncio.Event()
         self._status_cbs: _Listeners[SessionStatus] = _Listeners()
@@ -139,6 +146,11 @@ class ServerSession:
             return
         self._started = True
         await self.jobs.start()
+        adopt = getattr(self.client, "adopt", None)
+        if adopt is not None:  # a farm learns the journal's jobs, to find their servers
+            for job in self.jobs.jobs():
+                if not job.finished:
+                    adopt(job.id, job.prompt, job.ui_workflow)
         self._stream = self.client.events()
         self._spawn(self._pump(), "session-pump")
         self._spawn(self._refresh_stats(), "session-stats")
@@ -178,6 +190,7 @@ class ServerSession:
     # ------------------------------------------------------------------ the pump
 
     async def _pump(self) -> None:
+        assert self._stream is not None
         async for event in self._stream:
             self._dispatch(event)
 

@@ -100,13 +100,17 @@ class FakeClient:
         self.calls.append(("history", prompt_id))
         return self.history.get(prompt_id)
 
-    async def view(self, ref: ImageRef, *, preview: str | None = None) -> bytes:
+    async def view(
+        self, ref: ImageRef, *, preview: str | None = None, prompt_id: str | None = None
+    ) -> bytes:
         self._check()
         self.calls.append(("view", ref))
         return self.files[ref.filename]
 
-    async def download(self, ref: ImageRef, directory: Path) -> Path:
-        data = await self.view(ref)
+    async def download(
+        self, ref: ImageRef, directory: Path, *, prompt_id: str | None = None
+    ) -> Path:
+        data = await self.view(ref, prompt_id=prompt_id)
         return atomic.write_temp(directory, data)
 
     async def delete_queued(self, prompt_ids: list[str]) -> None:

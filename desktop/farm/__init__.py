@@ -1,0 +1,1 @@
+"""Several ComfyUI servers as one ``Backend`` (see ``desktop/jobs/backend.py``)."""

@@ -1,0 +1,62 @@
+"""What a prompt needs from a server, the farm's united node list, and the expected wait."""
+
+from __future__ import annotations
+
+import copy
+
+from desktop.comfy.object_info import ObjectInfo
+from desktop.farm.needs import holders, lacking, merge_object_info
+from desktop.farm.routing import DEFAULT_JOB_SECONDS, Timings, expected_wait, workflow_key
+from tests.conftest import recorded_object_info_raw
+from tests.protocol.jobs_support import txt2img
+
+
+def info_with(checkpoints: list[str], *, drop: str | None = None) -> ObjectInfo:
+    raw = copy.deepcopy(recorded_object_info_raw())
+    raw["CheckpointLoaderSimple"]["input"]["required"]["ckpt_name"][0] = checkpoints
+    if drop is not None:
+        del raw[drop]
+    return ObjectInfo(raw)
+
+
+def test_a_server_lacks_the_node_classes_and_model_files_the_prompt_names() -> None:
+    prompt = txt2img(ckpt="big.safetensors")
+    assert lacking(prompt, info_with(["big.safetensors"])) == []
+    assert lacking(prompt, info_with(["small.safetensors"])) == ["model big.safetensors"]
+    assert lacking(prompt, info_with(["big.safetensors"], drop="SaveImage")) == ["node SaveImage"]
+
+
+def test_the_united_node_list_offers_every_servers_models_and_says_who_has_them() -> None:
+    infos = {
+        "a": info_with(["one.safetensors"]),
+        "b": info_with(["two.safetensors", "one.safetensors"]),
+    }
+    merged = merge_object_info(infos)
+    choices = merged["CheckpointLoaderSimple"].input("ckpt_name").choices
+    assert choices == ("one.safetensors", "two.safetensors")
+    assert holders(infos, "CheckpointLoaderSimple", "ckpt_name") == {
+        "one.safetensors": ["a", "b"],
+        "two.safetensors": ["b"],
+    }
+    # The servers' own lists are left as they were.
+    assert infos["a"]["CheckpointLoaderSimple"].input("ckpt_name").choices == ("one.safetensors",)
+
+
+def test_the_same_workflow_with_other_seeds_is_the_same_work() -> None:
+    assert workflow_key(txt2img(1)) == workflow_key(txt2img(2))
+    assert workflow_key(txt2img(1, steps=2)) != workflow_key(txt2img(1, steps=20))
+
+
+def test_expected_wait_uses_this_servers_time_for_this_workflow() -> None:
+    timings = Timings()
+    assert timings.per_job("fast", "w") == DEFAULT_JOB_SECONDS
+    timings.record("fast", "w", 1.0)
+    timings.record("slow", "w", 4.0)
+    # Three jobs waiting on the fast server still beat an idle slow one.
+    assert expected_wait(3, timings.per_job("fast", "w")) == 4.0
+    assert expected_wait(0, timings.per_job("slow", "w")) == 4.0
+    assert expected_wait(2, timings.per_job("fast", "w")) < expected_wait(
+        0, timings.per_job("slow", "w")
+    )
+    # A server new to this workflow is assumed as fast as the others were with it.
+    assert timings.per_job("new", "w") == 2.5
