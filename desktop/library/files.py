@@ -7,6 +7,7 @@ import contextlib
 import os
 import re
 import secrets
+import shutil
 import tempfile
 import time
 import unicodedata
@@ -125,7 +126,7 @@ def ensure_inside(root: Path, path: Path) -> Path:
     return resolved
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     if os.name != "posix":
         return  # Windows cannot open a directory for fsync; NTFS journals the rename.
     fd = os.open(directory, os.O_RDONLY)
@@ -195,7 +196,36 @@ def write_new_file(root: Path, directory: Path, name: str, data: bytes, *, sync:
                     os.unlink(leftover)
         raise
     if sync:
-        _fsync_dir(directory)
+        fsync_dir(directory)
+    return final
+
+
+def link_new_file(root: Path, directory: Path, name: str, source: Path) -> Path:
+    """Put ``source`` (a file outside the library) under a fresh name in ``directory``, as a
+    hard link when both are on one file system (instant, no extra disk space), else as a copy.
+    Like ``write_new_file`` it never overwrites; a link to ``source`` already sitting under
+    ``name`` (left by an import that was killed before its catalogue commit) is reused. The
+    caller fsyncs the folder before committing rows that point at the file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ensure_inside(root, directory)
+    safe = safe_filename(name)
+    with contextlib.suppress(OSError):
+        if os.path.samefile(directory / safe, source):
+            return directory / safe
+    final = reserve_name(directory, safe)
+    tmp = directory / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+    try:
+        ensure_inside(root, final)
+        try:
+            os.link(source, tmp, follow_symlinks=False)
+        except OSError:  # another file system, or links not supported: copy the bytes
+            shutil.copyfile(source, tmp, follow_symlinks=False)
+        os.replace(tmp, final)
+    except BaseException:
+        for leftover in (tmp, final):
+            with contextlib.suppress(OSError):
+                os.unlink(leftover)
+        raise
     return final
 
 
