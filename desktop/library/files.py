@@ -212,10 +212,10 @@ def link_new_file(root: Path, directory: Path, name: str, source: Path) -> Path:
     with contextlib.suppress(OSError):
         if os.path.samefile(directory / safe, source):
             return directory / safe
+    # A safe name in a checked folder stays inside; O_NOFOLLOW and rename never follow links.
     final = reserve_name(directory, safe)
     tmp = directory / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
     try:
-        ensure_inside(root, final)
         try:
             os.link(source, tmp, follow_symlinks=False)
         except OSError:  # another file system, or links not supported: copy the bytes

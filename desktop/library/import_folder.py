@@ -19,7 +19,6 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from .catalog import NewItem, ResultKey
 from .core import LibraryCore
@@ -27,7 +26,7 @@ from .extract import extract_params
 from .files import TEMP_PREFIX, fsync_dir, link_new_file, month_folder
 from .imaging import probe_size
 from .metadata import MAX_FILE_BYTES, read_png_metadata
-from .models import dumps_graph
+from .models import ExtractedParams, dumps_graph
 from .store import Library
 
 log = logging.getLogger("library")
@@ -65,10 +64,11 @@ class _Read:
     sha256: str
     size_bytes: int
     created: float
-    prompt: dict[str, Any] | None
-    workflow: dict[str, Any] | None
-    width: int | None
-    height: int | None
+    params: ExtractedParams
+    prompt_json: str | None
+    workflow_json: str | None
+    width: int
+    height: int
 
 
 def scan_folder(folder: Path) -> list[str]:
@@ -110,7 +110,8 @@ def _read(folder: Path, rel: str) -> _Read:
     path = folder / rel
     with open(path, "rb") as fh:
         stat = os.fstat(fh.fileno())
-        data = fh.read(MAX_FILE_BYTES)
+        # Sized from the stat: read(MAX_FILE_BYTES) would allocate 512 MB for every file.
+        data = fh.read(min(stat.st_size, MAX_FILE_BYTES))
     prompt, workflow = read_png_metadata(data)
     size = probe_size(data)  # the header only
     if size is None:
@@ -121,8 +122,10 @@ def _read(folder: Path, rel: str) -> _Read:
         sha256=hashlib.sha256(data).hexdigest(),
         size_bytes=len(data),
         created=stat.st_mtime,
-        prompt=prompt,
-        workflow=workflow,
+        # Parsed here, on a reader thread, so the catalogue thread only links and inserts.
+        params=extract_params(prompt, workflow),
+        prompt_json=dumps_graph(prompt),
+        workflow_json=dumps_graph(workflow),
         width=size[0],
         height=size[1],
     )
@@ -189,9 +192,9 @@ def _new_item(core: LibraryCore, placed: Path, read: _Read) -> NewItem:
         sha256=read.sha256,
         size_bytes=read.size_bytes,
         created=read.created,
-        params=extract_params(read.prompt, read.workflow),
-        prompt_json=dumps_graph(read.prompt),
-        workflow_json=dumps_graph(read.workflow),
+        params=read.params,
+        prompt_json=read.prompt_json,
+        workflow_json=read.workflow_json,
         width=read.width,
         height=read.height,
         server_filename=read.path.name,
