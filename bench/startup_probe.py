@@ -52,6 +52,83 @@ def first_paint() -> None:
     sys.exit("the window closed without painting")
 
 
+def open_file() -> None:
+    """``main([FILE, "--demo"])``; prints ``ready`` at the first paint of a form that shows
+    FILE's workflow checked against the server's node list with every row built."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.form.view import FormView
+
+    def ready(widget: QObject) -> bool:
+        while widget is not None and not isinstance(widget, FormView):
+            widget = widget.parent()
+        if widget is None:
+            return False
+        model = widget.model
+        return (
+            model.is_loaded()
+            and model.object_info() is not None
+            and bool(model.specs())
+            and widget.is_built()
+        )
+
+    class FormReady(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and ready(watched):
+                sys.stdout.write("ready\n")
+                sys.stdout.flush()
+                os._exit(0)
+            return False
+
+    qapp = QApplication(sys.argv[:1])
+    hook = FormReady()
+    qapp.installEventFilter(hook)
+    from desktop.app import main
+
+    main([sys.argv[2], "--demo"])
+    sys.exit("the window closed before the form was ready")
+
+
+def idle() -> None:
+    """``main(["--demo"])``; once connected and settled, measures ``IDLE_SECONDS`` of doing
+    nothing and prints one JSON line: CPU %, the longest event-loop stall, RSS."""
+    import asyncio
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from bench.harness import LagProbe, rss_mb
+
+    settle, seconds = float(sys.argv[2]), float(sys.argv[3])
+
+    async def measure() -> None:
+        await asyncio.sleep(settle)  # connect, fetch the node list, first paints
+        async with LagProbe(interval=0.01) as probe:
+            wall, cpu = time.perf_counter(), time.process_time()
+            await asyncio.sleep(seconds)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        late = sorted(probe.lateness_ms)
+        result = {
+            "cpu_percent": 100 * cpu / wall,
+            "max_stall_ms": probe.max_ms,
+            "stalls_over_20ms": sum(1 for x in late if x > 20),
+            "rss_mb": rss_mb(),
+            "tasks": len(asyncio.all_tasks()),
+        }
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
+        os._exit(0)
+
+    qapp = QApplication(sys.argv[:1])
+    tasks = []
+    QTimer.singleShot(0, lambda: tasks.append(asyncio.ensure_future(measure())))
+    from desktop.app import main
+
+    main(["--demo"])
+    del qapp
+
+
 def imports() -> None:
     times: dict[str, float] = {}
     for label, module in IMPORT_LAYERS:
@@ -65,4 +142,5 @@ def imports() -> None:
 
 
 if __name__ == "__main__":
-    {"first-paint": first_paint, "imports": imports}[sys.argv[1]]()
+    modes = {"first-paint": first_paint, "imports": imports, "open-file": open_file, "idle": idle}
+    modes[sys.argv[1]]()
