@@ -16,17 +16,22 @@ RSS_TARGET_MB = 150.0
 
 
 async def run(ctx: Context) -> None:
-    settle, seconds = (3, 5) if ctx.quick else (5, 30)
+    settle, seconds = (2, 5) if ctx.quick else (3, 30)
     args = ["-m", "bench.startup_probe", "idle", str(settle), str(seconds)]
     cpu, stall, rss, stalls = [], [], [], 0
     for _ in range(ctx.repeats(2, 1)):
         _elapsed, line = await asyncio.to_thread(_timed_line, args, "{")
         result = json.loads(line)
+        if "error" in result:
+            raise RuntimeError(f"the idle probe failed: {result['error']}")
         cpu.append(result["cpu_percent"])
         stall.append(result["max_stall_ms"])
         rss.append(result["rss_mb"])
         stalls += result["stalls_over_20ms"]
-    how = f"python -m desktop --demo, {settle} s to settle, then {seconds} s measured"
+    how = (
+        f"python -m desktop --demo; once connected with the node list loaded, {settle} s to "
+        f"settle, then {seconds} s measured"
+    )
     ctx.add(
         Metric(
             "idle, connected: CPU use",

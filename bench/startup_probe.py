@@ -113,8 +113,43 @@ def idle() -> None:
 
     settle, seconds = float(sys.argv[2]), float(sys.argv[3])
 
+    import desktop.app
+
+    apps: list[desktop.app.ComfyDeskApp] = []
+    original_run = desktop.app.ComfyDeskApp.run
+
+    async def run_and_note(self: desktop.app.ComfyDeskApp) -> int:
+        apps.append(self)  # main() keeps the app in a local; the probe needs its connection
+        return await original_run(self)
+
+    desktop.app.ComfyDeskApp.run = run_and_note  # type: ignore[method-assign]
+
+    def settled_app() -> bool:
+        """Connected, with the node list loaded."""
+        from desktop.ui.connection import Phase
+
+        if not apps:
+            return False
+        session = apps[0].connection.session
+        return (
+            apps[0].connection.phase is Phase.CONNECTED
+            and session is not None
+            and session.object_info is not None
+        )
+
+    async def measure_or_fail() -> None:
+        try:
+            await measure()
+        except BaseException as err:  # the parent waits for a line: always give one, then go
+            sys.stdout.write(json.dumps({"error": repr(err)}) + "\n")
+            sys.stdout.flush()
+            os._exit(1)
+
     async def measure() -> None:
-        await asyncio.sleep(settle)  # connect, fetch the node list, first paints
+        async with asyncio.timeout(120):
+            while not settled_app():  # noqa: ASYNC110 -- no signal reaches this probe
+                await asyncio.sleep(0.25)
+        await asyncio.sleep(settle)  # the first paints and caches after connecting
         async with LagProbe(interval=0.01) as probe:
             wall, cpu = time.perf_counter(), time.process_time()
             await asyncio.sleep(seconds)
@@ -133,10 +168,8 @@ def idle() -> None:
 
     qapp = QApplication(sys.argv[:1])
     tasks = []
-    QTimer.singleShot(0, lambda: tasks.append(asyncio.ensure_future(measure())))
-    from desktop.app import main
-
-    main(["--demo"])
+    QTimer.singleShot(0, lambda: tasks.append(asyncio.ensure_future(measure_or_fail())))
+    desktop.app.main(["--demo"])
     del qapp
 
 
