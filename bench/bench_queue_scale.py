@@ -163,6 +163,15 @@ async def _long_run(
         await vm.shutdown()
         await session.close()
     note = f"{jobs} jobs with previews in {elapsed:.0f} s, 10 queued at a time"
+    if samples:
+        ctx.add(
+            Metric(
+                f"long run, {jobs} jobs: RSS every 100 jobs after warm-up",
+                "MB",
+                samples,
+                note="plain RSS, in order: a leak shows as a steady climb",
+            )
+        )
     ctx.add(
         Metric(
             f"long run, {jobs} jobs: memory growth after {warm_up} warm-up jobs",
