@@ -4,6 +4,7 @@ cache), scrolling from top to bottom (GUI stalls, frame time) and the memory it 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from pathlib import Path
 
@@ -155,6 +156,10 @@ async def _scroll(ctx: Context, lib: Library, label: str, pages_per_step: int) -
                 await asyncio.sleep(1 / 60)
             scrolled = time.perf_counter() - started
             thumbs = view.thumbs
+            model = view.model
+            # A fling can outrun the page loads: give the bottom page time to arrive.
+            with contextlib.suppress(TimeoutError):
+                await wait_until(lambda m=model: m.entry(m.rowCount() - 1) is not None, 30.0)
             await wait_until(lambda t=thumbs: not t.pending, 30.0)
         last = view.model.entry(view.model.rowCount() - 1)
         growth = settled_rss_mb() - before
