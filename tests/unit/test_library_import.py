@@ -10,12 +10,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from desktop.library import Library, LibraryQuery
 from desktop.library.files import link_new_file, month_folder
 from desktop.library.import_folder import ImportProgress, import_folder, scan_folder
 from tests.conftest import shared_path
 from tests.unit.test_library_store import lib, png, prompt_for
+from tests.unit.test_library_thumbs import png_header_only
 
 __all__ = ["lib"]  # the library fixture, shared with the store tests
 
@@ -163,3 +165,25 @@ def test_scan_skips_hidden_temp_symlinks_and_other_files(tmp_path: Path) -> None
         "portraits/ComfyUI_00001_.png",
         "real_00001_.png",
     ]
+
+
+async def test_sizes_come_from_the_header_and_a_bomb_header_is_refused(
+    lib: Library, tmp_path: Path
+) -> None:
+    folder = output_folder(tmp_path / "output", 1)
+    (folder / "bomb.png").write_bytes(png_header_only(30_000, 30_000))
+    corrupt = bytearray(png("{}", color=9))
+    corrupt[20] ^= 0xFF  # the IHDR no longer matches its CRC
+    (folder / "bad_crc.png").write_bytes(bytes(corrupt))
+
+    report = await import_folder(lib, folder)
+
+    assert dict(report.failures) == {
+        "bomb.png": "not a picture this app can read",
+        "bad_crc.png": "not a picture this app can read",
+    }
+    item = (await lib.search(LibraryQuery(text="number000")))[0]
+    assert (item.width, item.height) == (8, 8)
+    real = (await lib.search(LibraryQuery(text="real_00001")))[0]
+    with Image.open(SAMPLE) as im:
+        assert (real.width, real.height) == im.size
