@@ -30,7 +30,7 @@ async def run(ctx: Context) -> None:
         stalls += result["stalls_over_20ms"]
     how = (
         f"python -m desktop --demo; once connected with the node list loaded, {settle} s to "
-        f"settle, then {seconds} s measured"
+        f"settle, then {seconds} s for CPU and {seconds} s for stalls"
     )
     ctx.add(
         Metric(

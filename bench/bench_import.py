@@ -149,7 +149,8 @@ async def run(ctx: Context) -> None:
                 "ms",
                 cpu_ms,
                 note="process CPU time (every thread) / files: steadier than the rate on a "
-                "loaded machine; Python work holds the GIL, so one core allows about 1000/this files per second",
+                "loaded machine; Python work holds the GIL, so one core allows about "
+                "1000/this files per second",
             )
         )
         ctx.add(
