@@ -3,6 +3,8 @@ box or picks a filter (count the matches, fetch the first page of 200 summaries)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench.harness import Context, LagProbe, Metric, time_async
 from bench.library_fixture import library_for_run, size_label
 from desktop.library import Library, LibraryQuery
@@ -30,7 +32,13 @@ async def _count_and_page(lib: Library, query: LibraryQuery) -> None:
 
 async def run(ctx: Context) -> None:
     root, items, built = await library_for_run(ctx.quick)
-    label = size_label(items)
+    await measure_search(ctx, root, size_label(items))
+    if built:
+        print(f" (built the {size_label(items)}-item library in {built:.0f} s; cached)", end="")
+
+
+async def measure_search(ctx: Context, root: Path, label: str) -> None:
+    """Every search metric for the library at ``root`` (also used by bench_scale_library)."""
     lib = await Library.open(root)
     try:
         await _count_and_page(lib, LibraryQuery())  # open the catalogue's pages once
@@ -71,5 +79,3 @@ async def run(ctx: Context) -> None:
         )
     finally:
         await lib.close()
-    if built:
-        print(f" (built the {label}-item library in {built:.0f} s; cached)", end="")

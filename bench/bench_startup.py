@@ -12,10 +12,12 @@ import time
 from collections import defaultdict
 
 from bench.harness import Context, Metric
-from bench.shared_paths import REPO
+from bench.shared_paths import REPO, WORKFLOWS
 
 PROBE_TIMEOUT = 60.0
 FIRST_PAINT = ["-m", "bench.startup_probe", "first-paint"]
+OPEN_FILE = WORKFLOWS / "api" / "txt2img_batch2_subfolder.json"
+OPEN_FILE_ARGS = ["-m", "bench.startup_probe", "open-file", str(OPEN_FILE)]
 
 
 def _env() -> dict[str, str]:
@@ -53,33 +55,64 @@ def _timed_line(args: list[str], prefix: str) -> tuple[float, str]:
     return elapsed, line.strip()
 
 
-async def _first_paint(repeats: int) -> tuple[list[float], dict[str, object]]:
-    samples, details = [], {}
+async def _timed_runs(
+    args: list[str], prefix: str, repeats: int
+) -> tuple[list[float], list[float], dict]:
+    """Wall ms per run, the child's own CPU ms at that line, and the last line's details."""
+    samples, cpu, details = [], [], {}
     for _ in range(repeats):
-        elapsed, line = await asyncio.to_thread(_timed_line, FIRST_PAINT, "painted")
+        elapsed, line = await asyncio.to_thread(_timed_line, args, prefix)
         samples.append(elapsed)
-        details = json.loads(line.removeprefix("painted").strip() or "{}")
-    return samples, details
+        details = json.loads(line.removeprefix(prefix).strip() or "{}")
+        cpu.append(float(details.get("cpu_ms", "nan")))
+    return samples, cpu, details
+
+
+def _cpu_metric(name: str, cpu: list[float]) -> Metric:
+    return Metric(
+        f"{name}: CPU time of the process",
+        "ms",
+        cpu,
+        note="user + system time of the child at that moment; on a machine shared with other "
+        "work it is close to what the wall time would be on an idle one",
+    )
 
 
 async def run(ctx: Context) -> None:
     # Untimed warm-up: the first run after an edit compiles .pyc files, which users never see.
     await asyncio.to_thread(_timed_line, FIRST_PAINT, "painted")
 
-    samples, details = await _first_paint(ctx.repeats(10, 4))
+    samples, cpu, details = await _timed_runs(FIRST_PAINT, "painted", ctx.repeats(10, 4))
     aiohttp = "loaded" if details.get("aiohttp") else "not loaded"
     ctx.add(
         Metric(
             "start-up: new process to first painted main window",
             "ms",
             samples,
-            target=1000,
+            target=400,
             note=(
                 f"python -m desktop's main() on the offscreen platform, warm disk cache; "
                 f"{details.get('modules', '?')} modules imported at first paint, aiohttp {aiohttp}"
             ),
         )
     )
+
+    ctx.add(_cpu_metric("start-up: new process to first painted main window", cpu))
+
+    # The first run fills the /object_info cache (in the benchmark's sandbox) for the others.
+    await asyncio.to_thread(_timed_line, OPEN_FILE_ARGS, "ready")
+    opened, opened_cpu, _details = await _timed_runs(OPEN_FILE_ARGS, "ready", ctx.repeats(6, 2))
+    ctx.add(
+        Metric(
+            "start-up: comfydesk FILE to form ready to edit (warm /object_info cache)",
+            "ms",
+            opened,
+            target=800,
+            note=f"main([{OPEN_FILE.name}, --demo]) until the first paint of its form checked "
+            "against the server's node list with every row built",
+        )
+    )
+    ctx.add(_cpu_metric("start-up: comfydesk FILE to form ready to edit", opened_cpu))
 
     version = []
     for _ in range(ctx.repeats(5, 2)):

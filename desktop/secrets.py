@@ -16,12 +16,12 @@ import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
-import keyring
-import keyring.backend
-import keyring.errors
+from typing import TYPE_CHECKING
 
 from desktop.logs import register_secret
+
+if TYPE_CHECKING:
+    import keyring.backend
 
 log = logging.getLogger("comfydesk.app")
 
@@ -67,7 +67,13 @@ class SecretStore:
         self._failure = ""
 
     def _keyring(self) -> keyring.backend.KeyringBackend:
-        return self._backend if self._backend is not None else keyring.get_keyring()
+        if self._backend is not None:
+            return self._backend
+        # Imported on first use: keyring scans its backends' entry points (~50 ms of start-up,
+        # several times that on a busy machine) and nothing needs it before the first paint.
+        import keyring
+
+        return keyring.get_keyring()
 
     @property
     def keyring_available(self) -> bool:
@@ -118,9 +124,11 @@ class SecretStore:
             self._session.pop(url, None)
         if not self.keyring_available:
             return
+        from keyring.errors import PasswordDeleteError
+
         try:
             self._keyring().delete_password(self._service, url)
-        except keyring.errors.PasswordDeleteError:
+        except PasswordDeleteError:
             pass  # nothing stored: fine
         except Exception as err:
             self._note_failure(err)

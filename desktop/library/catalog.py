@@ -132,32 +132,48 @@ class Catalog:
     # -- writes ----------------------------------------------------------------------------
 
     def insert(self, new: NewItem, key: ResultKey | None) -> int:
-        p = new.params
         with self.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO items (prompt_id, server_url, created, node_id, node_title, "
-                "batch_index, width, height, rel_path, file_name, server_filename, "
-                "server_subfolder, size_bytes, sha256, source, prompt_json, workflow_json, "
-                "positive, negative, seed, steps, cfg, sampler, scheduler, models, param_width, "
-                "param_height, denoise) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                "?, ?, ?, ?)",
-                (
-                    new.prompt_id, new.server_url, new.created, new.node_id, new.node_title,
-                    new.batch_index, new.width, new.height, new.rel_path, new.file_name,
-                    new.server_filename, new.server_subfolder, new.size_bytes, new.sha256,
-                    new.source, new.prompt_json, new.workflow_json, p.positive, p.negative,
-                    None if p.seed is None else str(p.seed), p.steps, p.cfg, p.sampler,
-                    p.scheduler, "\n".join(p.models), p.width, p.height, p.denoise,
-                ),
-            )  # fmt: skip
-            item_id = int(cursor.lastrowid or 0)
-            conn.executemany(
-                "INSERT OR IGNORE INTO item_models (model, item_id) VALUES (?, ?)",
-                [(model, item_id) for model in p.models],
-            )
-            if key is not None:
+            return self._insert_row(conn, new, key)
+
+    def insert_many(
+        self,
+        rows: Sequence[tuple[NewItem, ResultKey | None]],
+        keys: Sequence[tuple[ResultKey, int]],
+    ) -> list[int]:
+        """Many rows and extra result keys (for items already catalogued) in one transaction:
+        a bulk import pays one commit per batch instead of one per file."""
+        with self.transaction() as conn:
+            ids = [self._insert_row(conn, new, key) for new, key in rows]
+            for key, item_id in keys:
                 self._add_key(conn, key, item_id)
+        return ids
+
+    def _insert_row(self, conn: sqlite3.Connection, new: NewItem, key: ResultKey | None) -> int:
+        p = new.params
+        cursor = conn.execute(
+            "INSERT INTO items (prompt_id, server_url, created, node_id, node_title, "
+            "batch_index, width, height, rel_path, file_name, server_filename, "
+            "server_subfolder, size_bytes, sha256, source, prompt_json, workflow_json, "
+            "positive, negative, seed, steps, cfg, sampler, scheduler, models, param_width, "
+            "param_height, denoise) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?)",
+            (
+                new.prompt_id, new.server_url, new.created, new.node_id, new.node_title,
+                new.batch_index, new.width, new.height, new.rel_path, new.file_name,
+                new.server_filename, new.server_subfolder, new.size_bytes, new.sha256,
+                new.source, new.prompt_json, new.workflow_json, p.positive, p.negative,
+                None if p.seed is None else str(p.seed), p.steps, p.cfg, p.sampler,
+                p.scheduler, "\n".join(p.models), p.width, p.height, p.denoise,
+            ),
+        )  # fmt: skip
+        item_id = int(cursor.lastrowid or 0)
+        conn.executemany(
+            "INSERT OR IGNORE INTO item_models (model, item_id) VALUES (?, ?)",
+            [(model, item_id) for model in p.models],
+        )
+        if key is not None:
+            self._add_key(conn, key, item_id)
         return item_id
 
     def add_result_key(self, key: ResultKey, item_id: int) -> None:

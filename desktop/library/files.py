@@ -3,7 +3,10 @@ never-overwriting writes that stay inside the library root."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import shutil
 import time
 from pathlib import Path
 
@@ -92,6 +95,32 @@ def write_new_file(root: Path, directory: Path, name: str, data: bytes, *, sync:
     directory.mkdir(parents=True, exist_ok=True)
     ensure_inside(root, directory)
     return atomic.write_new(directory, safe_filename(name, executable_ok=True), data, sync=sync)
+
+
+def link_new_file(root: Path, directory: Path, name: str, source: Path) -> Path:
+    """Put ``source`` (a file outside the library) under a fresh name in ``directory``, as a
+    hard link when both are on one file system (instant, no extra disk space), else as a copy.
+    Like ``write_new_file`` it never overwrites; a link to ``source`` already sitting under
+    ``name`` (left by an import that was killed before its catalogue commit) is reused. The
+    caller fsyncs the folder (``atomic.fsync_dir``) before committing rows that point at
+    the file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ensure_inside(root, directory)
+    safe = safe_filename(name, executable_ok=True)
+    with contextlib.suppress(OSError):
+        if os.path.samefile(directory / safe, source):
+            return directory / safe
+    tmp = directory / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+    try:
+        os.link(source, tmp, follow_symlinks=False)
+    except OSError:  # another file system, or links not supported: copy the bytes
+        try:
+            shutil.copyfile(source, tmp, follow_symlinks=False)
+        except BaseException:
+            atomic.discard(tmp)
+            raise
+    # A safe name in a checked folder stays inside; the final step never follows links.
+    return atomic.move_new(tmp, directory, safe)
 
 
 def replace_file(path: Path, data: bytes) -> None:
