@@ -174,7 +174,7 @@ async def test_template_gallery_marks_what_the_server_cannot_run_and_opens_the_r
 
     dialog.search.setText("flux")
     assert [n for n in _names(dialog) if not _item(dialog, n).isHidden()] == ["flux_schnell"]
-    assert dialog.status.text() == "1 template(s) match."
+    assert dialog.status.text() == "1 template match."
     dialog.grid.setCurrentItem(flux)
     assert "flux1-schnell-fp8.safetensors" in dialog.details.text()
     assert not dialog.open_button.isEnabled()
