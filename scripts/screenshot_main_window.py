@@ -1,8 +1,9 @@
 """Screenshots of the whole app in demo mode while it generates, for docs/screenshots:
 
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshot_main_window.py \
-        en docs/screenshots/main-window-en.png
-    (and zh_CN docs/screenshots/main-window-zh.png; needs ImageMagick's ``import``)
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshot_main_window.py \
+        en light docs/screenshots/main-window-en.png
+    (en dark docs/screenshots/main-window-dark.png, zh_CN light docs/screenshots/main-window-zh.png;
+    needs ImageMagick's ``import``)
 
 Settings, library and logs go to a temporary folder, never the user's own.
 """
@@ -26,7 +27,7 @@ from desktop.app import ComfyDeskApp  # noqa: E402
 from desktop.options import AppOptions  # noqa: E402
 from desktop.ui.panels import Panel  # noqa: E402
 
-WORKFLOW = Path("/work/shared/workflows/api/txt2img_batch2_subfolder.json")
+WORKFLOW = Path(__file__).parent.parent / "tests/data/workflows/api/txt2img_batch2_subfolder.json"
 
 
 async def until(cond: Callable[[], bool]) -> None:
@@ -35,12 +36,12 @@ async def until(cond: Callable[[], bool]) -> None:
             await asyncio.sleep(0.05)
 
 
-async def main(lang: str, out: Path) -> None:
+async def main(lang: str, appearance: str, out: Path) -> None:
     qapp = QApplication.instance()
     app = ComfyDeskApp(qapp, AppOptions(demo=True, file=WORKFLOW, lang=lang))
     run = asyncio.ensure_future(app.run())
-    app.window.resize(1400, 900)
-    app.window.move(0, 0)
+    app.theme.apply(appearance)
+    app.window.showMaximized()
     ws = app.window.panel(Panel.FORM).workspace
     await until(lambda: ws.form.is_loaded())
     form = ws.form
@@ -61,7 +62,11 @@ async def main(lang: str, out: Path) -> None:
     await until(lambda: session.jobs.get(jobs[0].id).state.finished)
     await until(lambda: (session.jobs.get(jobs[1].id).progress or 0) > 0.45)
     await asyncio.sleep(1.0)  # let the gallery refresh and the preview paint
-    proc = await asyncio.create_subprocess_exec("import", "-window", "root", str(out))
+    frame = app.window.frameGeometry()
+    crop = f"{frame.width()}x{frame.height()}+{frame.x()}+{frame.y()}"
+    proc = await asyncio.create_subprocess_exec(
+        "import", "-window", "root", "-crop", crop, "+repage", str(out)
+    )
     await proc.wait()
     print("saved", out)
     await session.jobs.cancel_all_mine()
@@ -72,9 +77,9 @@ async def main(lang: str, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    lang, out = sys.argv[1], Path(sys.argv[2])
+    lang, appearance, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     qapp = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     with loop:
-        loop.run_until_complete(main(lang, out))
+        loop.run_until_complete(main(lang, appearance, out))
