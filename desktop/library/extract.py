@@ -201,12 +201,27 @@ def _conditioning_text(prompt: Prompt, start: Mapping[str, Any] | None, role: st
     return "\n".join(texts)
 
 
+def _titled_text(prompt: Prompt, role: str) -> str:
+    """Without wiring (a hosted service's parameter list keeps only the values), the text
+    encoders whose title names the role, as the form's layout reads them."""
+    texts: list[str] = []
+    for node_id in sorted(prompt, key=_sort_key):
+        node = _node(prompt, node_id)
+        if node is None or not _is_encoder(node):
+            continue
+        meta = node.get("_meta")
+        title = str(meta.get("title") or "").lower() if isinstance(meta, Mapping) else ""
+        if role in title and not (role == "positive" and "negative" in title):
+            texts.extend(t for t in _texts_of(node, prompt) if t not in texts)
+    return "\n".join(texts)
+
+
 def _conditioning(prompt: Prompt, sampler: Mapping[str, Any], role: str) -> str:
     if role in _inputs(sampler):
         return _conditioning_text(prompt, _linked(prompt, sampler, role), role)
     guider = _linked(prompt, sampler, "guider")  # SamplerCustomAdvanced -> CFGGuider & co.
     if guider is None:
-        return ""
+        return "" if "guider" in _inputs(sampler) else _titled_text(prompt, role)
     names = (role,) if role == "negative" else (role, "conditioning", "cond1")
     for name in names:
         if name in _inputs(guider):

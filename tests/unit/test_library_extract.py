@@ -211,3 +211,24 @@ def test_workflow_only_fallback() -> None:
     assert params.negative == "text, watermark"
     assert (params.seed, params.steps, params.cfg) == (156680208700286, 20, 8.0)
     assert params.models == ("v1-5-pruned-emaonly-fp16.safetensors",)
+
+
+def test_prompts_of_a_parameter_list_without_wiring_come_from_the_encoders_titles() -> None:
+    # A hosted service's parameter list keeps the values, not the links between nodes.
+    prompt = {
+        "3": {"inputs": {"seed": 1, "steps": 20, "cfg": 7.0}, "class_type": "KSampler"},
+        "6": {
+            "inputs": {"text": "a lighthouse on a cliff at dawn"},
+            "class_type": "CLIPTextEncode",
+            "_meta": {"title": "Positive"},
+        },
+        "7": {
+            "inputs": {"text": "blurry, watermark"},
+            "class_type": "CLIPTextEncode",
+            "_meta": {"title": "Negative"},
+        },
+    }
+    params = extract_params(prompt)
+    assert params.positive == "a lighthouse on a cliff at dawn"
+    assert params.negative == "blurry, watermark"
+    assert params.seed == 1
