@@ -266,6 +266,7 @@ async def test_demo_hosted_starts_the_stand_in_labelled_as_a_demo(
     assert bar is not None
     assert "demo" in bar.title.text()
     assert app.window.connection_bar.headline.text() == "Hosted workflows"
+    assert app.window.status_bar.state_label.text() == "Hosted workflows"  # not "Not connected"
     # A demo is never remembered as the artist's connection, and its key is not kept.
     assert app.store.load().backend == "comfyui"
     assert DEMO_KEY not in (app.store.path.read_text("utf-8") if app.store.path.exists() else "")

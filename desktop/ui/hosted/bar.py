@@ -10,6 +10,7 @@ from desktop.ui.connection import ConnectionViewModel
 from desktop.ui.connection_bar import ConnectionBar
 from desktop.ui.hosted.backend import HostedBackend
 from desktop.ui.i18n import Retranslatable
+from desktop.ui.status import StatusBar
 
 
 class HostedBar(Retranslatable, QWidget):
@@ -69,14 +70,19 @@ class HostedBar(Retranslatable, QWidget):
 
 
 class ConnectionBarNote(QObject):
-    """While hosted workflows are in use, the connection bar (which follows ComfyUI servers)
-    says so instead of "Not connected — connect to a ComfyUI server"."""
+    """While hosted workflows are in use, the connection bar and the status bar (which follow
+    ComfyUI servers) say so instead of "Not connected — connect to a ComfyUI server"."""
 
     def __init__(
-        self, bar: ConnectionBar, backend: HostedBackend, connection: ConnectionViewModel
+        self,
+        bar: ConnectionBar,
+        backend: HostedBackend,
+        connection: ConnectionViewModel,
+        status: StatusBar | None = None,
     ) -> None:
         super().__init__(bar)
         self._bar = bar
+        self._status = status
         self._backend = backend
         backend.changed.connect(self.refresh)
         connection.changed.connect(self.refresh)  # after the bar's own refresh
@@ -87,7 +93,14 @@ class ConnectionBarNote(QObject):
         bar = self._bar
         if not self._backend.active():
             bar.refresh()
+            if self._status is not None:
+                self._status.refresh()
             return
+        hosted = self._backend.connection
+        if self._status is not None:
+            self._status.state_label.setText(self.tr("Hosted workflows"))
+            self._status.state_label.setToolTip("")
+            self._status.server_label.setText(hosted.base_url if hosted is not None else "")
         bar.headline.setText(self.tr("Hosted workflows"))
         bar.detail.setText(
             self.tr("Runs on the hosted service; connect to a ComfyUI server to leave it.")

@@ -47,5 +47,5 @@ def install_hosted(ctx: AppContext) -> None:
     layout = panel.layout() if panel is not None else None
     if layout is not None and hasattr(layout, "insertWidget"):
         layout.insertWidget(0, HostedBar(backend, panel))
-    ConnectionBarNote(ctx.window.connection_bar, backend, ctx.connection)
+    ConnectionBarNote(ctx.window.connection_bar, backend, ctx.connection, ctx.window.status_bar)
     ctx.add_shutdown_hook(backend.shutdown)
