@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,12 @@ import pytest
 
 # Widget tests need no display; a developer running bare `pytest` gets the same as CI.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# The Ctrl+C tests send SIGINT to a runner they start. A background job of a non-interactive
+# shell (nohup, `cmd &` in a CI script) starts with SIGINT ignored, and children inherit that;
+# a handled signal is reset to the default in a child instead, so catch it here.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 pytest_plugins = ["tests.demo_fixtures"]
 
