@@ -29,6 +29,7 @@ from desktop.settings import (
     Settings,
     SettingsStore,
 )
+from desktop.ui import icons
 from desktop.ui.about import AboutDialog
 from desktop.ui.connection import (
     ConnectionRequest,
@@ -150,6 +151,7 @@ class ComfyDeskApp(QObject):
             options_for=lambda url: self.settings.options_for(url),
             parent=self,
         )
+        icons.hold_until_painted()  # the icon font loads after the first paint (see run())
         self.window = MainWindow(self.connection)
         self.window.set_close_guard(True)
         self.window.restore_layout(self.settings.window_geometry, self.settings.window_state)
@@ -223,6 +225,7 @@ class ComfyDeskApp(QObject):
         """Show the window, connect, and return the exit code when the app is quit."""
         self.window.show()
         await asyncio.sleep(0.02)  # let the first paint happen before the network stack loads
+        icons.release()
         pending = self.options.file
         if pending is None and self.settings.last_workflow:
             last = Path(self.settings.last_workflow)

@@ -3,10 +3,15 @@
 
     icons.set_icon(action, "star")       # also re-tints it when the palette changes (dark mode)
     icons.icon("star")                   # a QIcon in the current palette's text colour
+
+Importing qtawesome costs about 0.2 s (its qtpy layer loads more Qt modules), a third of the
+start-up budget, so the app holds icons back until the first window has painted
+(:func:`hold_until_painted`, then :func:`release`); elsewhere they are made at once.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import weakref
 from typing import Protocol
@@ -15,9 +20,8 @@ from typing import Protocol
 # installed next to it.
 os.environ.setdefault("QT_API", "pyside6")
 
-import qtawesome
-from PySide6.QtCore import QEvent
-from PySide6.QtGui import QIcon, QPalette
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
@@ -60,6 +64,8 @@ class _HasIcon(Protocol):
 
 def icon(name: str) -> QIcon:
     """The icon called ``name`` (a key of :data:`GLYPHS`), tinted for the current palette."""
+    import qtawesome  # late: see the module docstring
+
     palette = QApplication.palette()
     return qtawesome.icon(
         GLYPHS[name],
@@ -85,6 +91,7 @@ class _Retinter(QWidget):
 
 
 _retinter: _Retinter | None = None
+_held = False
 
 
 def set_icon(owner: _HasIcon, name: str) -> None:
@@ -92,5 +99,30 @@ def set_icon(owner: _HasIcon, name: str) -> None:
     global _retinter
     if _retinter is None:
         _retinter = _Retinter()
-    owner.setIcon(icon(name))
     _retinter.owners[owner] = name
+    # A blank icon of the same size while held: the layout does not change when the glyph comes.
+    owner.setIcon(_blank() if _held else icon(name))
+
+
+@functools.cache
+def _blank() -> QIcon:
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    return QIcon(pixmap)
+
+
+def hold_until_painted() -> None:
+    """Icons given from now on wait for :func:`release` (the window paints without them)."""
+    global _held
+    _held = True
+
+
+def release() -> None:
+    """Give every icon held back so far, and the later ones at once."""
+    global _held
+    _held = False
+    if _retinter is None:
+        return
+    for owner, name in list(_retinter.owners.items()):
+        if isValid(owner):
+            owner.setIcon(icon(name))

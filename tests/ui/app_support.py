@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.app import AppOptions, ComfyDeskApp
 from desktop.settings import SettingsStore
+from desktop.ui import icons
 from desktop.ui.connection import Phase
 
 AppFactory = Callable[..., ComfyDeskApp]
@@ -61,6 +62,7 @@ async def make_app(isolated_dirs: dict[str, Path]) -> AsyncIterator[AppFactory]:
             app.translations.apply("en")
             app.window.deleteLater()
             app.deleteLater()
+        icons.release()  # an app that was never run() still holds the icons it made back
         qapp.setStyle(style)
         qapp.setPalette(palette)
         await asyncio.sleep(0)

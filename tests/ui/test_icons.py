@@ -8,6 +8,7 @@ from dataclasses import fields
 from PySide6.QtGui import QAction, QColor, QIcon
 from PySide6.QtWidgets import QApplication, QToolBar, QToolButton
 
+from desktop.ui import icons
 from desktop.ui.gallery.view import GalleryView
 from desktop.ui.icons import GLYPHS, icon, set_icon
 from desktop.ui.main_window import MainWindow
@@ -89,3 +90,20 @@ async def test_the_gallery_bar_is_an_icon_toolbar_with_a_more_menu(qtbot, librar
         assert toolbar.sizeHint().width() < 400
     finally:
         await view.shutdown()
+
+
+def test_icons_held_back_until_the_window_has_painted_arrive_on_release(qtbot) -> None:
+    action = QAction()
+    icons.hold_until_painted()
+    try:
+        set_icon(action, "generate")
+        # A blank of the same size holds the place: the icon font is not needed to paint.
+        assert not action.icon().isNull()
+        blank = action.icon().pixmap(32).toImage()
+        assert all(blank.pixelColor(x, y).alpha() == 0 for x in range(32) for y in range(32))
+    finally:
+        icons.release()
+    ink(action.icon())  # the glyph arrived
+    later = QAction()
+    set_icon(later, "star")
+    assert not later.icon().isNull()
