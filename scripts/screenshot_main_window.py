@@ -55,7 +55,7 @@ async def main(lang: str, appearance: str, out: Path) -> None:
         else "清晨的阳光下，雪地里的一只红狐狸",
     )
     ws.set_batch_count(3)
-    app.window.actions.generate.trigger()
+    app.window.commands.generate.trigger()
     session = app.connection.session
     await until(lambda: len(session.jobs.jobs()) == 3)
     jobs = sorted(session.jobs.jobs(), key=lambda j: j.created)

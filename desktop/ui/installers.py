@@ -66,7 +66,7 @@ def install_gallery(ctx: AppContext) -> None:
 
 def install_workspace(ctx: AppContext) -> None:
     """The form dock (form + Generate bar) and every workflow action of the window."""
-    window, actions = ctx.window, ctx.window.actions
+    window, actions = ctx.window, ctx.window.commands
     workspace = Workspace(ctx.connection, jobs_view_model(ctx), parent=window)
     ctx.workspace = workspace
     panel = WorkspacePanel(workspace, actions)

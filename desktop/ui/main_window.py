@@ -5,8 +5,8 @@ It holds no session and no business logic. Panels are plugged in with
 
     window.set_panel(Panel.FORM, form_widget)
     window.open_requested.connect(form_vm.open)         # Path: Open, Open Recent, drop, CLI
-    window.actions.generate.triggered.connect(form_vm.generate)
-    window.actions.generate.setEnabled(True)
+    window.commands.generate.triggered.connect(form_vm.generate)
+    window.commands.generate.setEnabled(True)
     window.note_workflow_opened(path)                    # after a successful open
     window.panel_changed.connect(...)                    # Panel: a widget was plugged in
 """
@@ -135,7 +135,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.status_bar = StatusBar(connection, self)
         self.setStatusBar(self.status_bar)
 
-        self.actions = self._create_actions()
+        self.commands = self._create_actions()
         self._slots = self._create_slots()
         self._docks: dict[Panel, QDockWidget] = {}
         for name, area in _DOCK_AREAS.items():
@@ -323,7 +323,7 @@ class MainWindow(Retranslatable, QMainWindow):
             lambda: self.tr("Open workflow…"),
         )
         assert form_empty.button is not None
-        form_empty.button.clicked.connect(self.actions.open.trigger)
+        form_empty.button.clicked.connect(self.commands.open.trigger)
         empties = {
             Panel.FORM: form_empty,
             Panel.PREVIEW: EmptyState(
@@ -347,7 +347,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _create_menus(self) -> None:
         bar = self.menuBar()
-        a = self.actions
+        a = self.commands
         self.file_menu = bar.addMenu("")
         self.file_menu.setObjectName("menuFile")
         self.file_menu.addAction(a.open)
@@ -385,7 +385,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self._fill_recent_menu()
 
     def retranslate(self) -> None:
-        a = self.actions
+        a = self.commands
         self.file_menu.setTitle(self.tr("&File"))
         self.new_menu.setTitle(self.tr("New from &Template"))
         self.recent_menu.setTitle(self.tr("Open &Recent"))

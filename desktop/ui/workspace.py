@@ -8,7 +8,7 @@ values back from the gallery or the queue. Widgets bind to it; it holds no widge
     ws = Workspace(connection_vm, jobs_vm)
     window.open_requested.connect(ws.open)
     ws.workflow_opened.connect(window.note_workflow_opened)
-    window.actions.generate.triggered.connect(lambda: ws.generate())
+    window.commands.generate.triggered.connect(lambda: ws.generate())
     ...
     await ws.shutdown()          # before the session closes
 """

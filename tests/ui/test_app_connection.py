@@ -71,9 +71,9 @@ async def test_losing_the_server_shows_why_and_reconnects_by_itself(
     assert bar.countdown.text().startswith("Reconnecting in ")
     assert bar.retry_button.isVisible()
     # The window stays usable while the session retries in the background.
-    app.window.actions.full_screen.trigger()
+    app.window.commands.full_screen.trigger()
     assert app.window.isFullScreen()
-    app.window.actions.full_screen.trigger()
+    app.window.commands.full_screen.trigger()
     assert not app.window.isFullScreen()
 
     await server.start(port=port)

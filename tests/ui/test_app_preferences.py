@@ -20,7 +20,7 @@ pytestmark = [QT_NOISE]
 
 
 def _open_preferences(app) -> PreferencesDialog:  # type: ignore[no-untyped-def]
-    app.window.actions.preferences.trigger()
+    app.window.commands.preferences.trigger()
     dialog = app.window.findChild(PreferencesDialog)
     assert dialog is not None
     return dialog

@@ -153,7 +153,7 @@ def test_window_has_four_slots_with_empty_states(qtbot: QtBot) -> None:
 def test_actions_and_shortcuts(qtbot: QtBot) -> None:
     window = MainWindow(make_vm([]))
     qtbot.addWidget(window)
-    a = window.actions
+    a = window.commands
     assert a.open.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
     assert QKeySequence("Ctrl+Return") in a.generate.shortcuts()
     assert a.interrupt.shortcut() == QKeySequence("Esc")

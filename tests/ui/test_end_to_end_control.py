@@ -77,7 +77,7 @@ async def test_escape_interrupts_our_running_job_only(
     server.step_delay = 0.3  # their first job outlasts opening and queueing ours
     app = await start_app(make_app, qtbot, demo_server)
     path = API / "txt2img_batch2_subfolder.json"
-    interrupt = app.app.window.actions.interrupt
+    interrupt = app.app.window.commands.interrupt
     async with ComfyClient(demo_server.url) as other:
         theirs = load_json(path)
         theirs["3"]["inputs"]["steps"] = 20

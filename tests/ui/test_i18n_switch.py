@@ -43,8 +43,8 @@ async def test_lang_zh_cn_translates_the_main_window(make_app: AppFactory, qtbot
     assert app.translations.language == "zh_CN"
     assert window.file_menu.title() == "文件(&F)"
     assert window.generate_menu.title() == "生成(&G)"
-    assert window.actions.interrupt.text() == "中断(&I)"
-    assert window.actions.preferences.text() == "首选项(&P)…"
+    assert window.commands.interrupt.text() == "中断(&I)"
+    assert window.commands.preferences.text() == "首选项(&P)…"
     assert window.dock(Panel.QUEUE).windowTitle() == "队列"
     assert window.dock(Panel.GALLERY).windowTitle() == "图库"
     assert window.empty_state(Panel.FORM).hint.text() == (

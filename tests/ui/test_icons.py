@@ -60,8 +60,8 @@ def test_icons_follow_a_switch_between_light_and_dark(qtbot) -> None:
 def test_every_window_action_has_an_icon(qtbot) -> None:
     window = MainWindow(make_vm([]))
     qtbot.addWidget(window)
-    for field in fields(window.actions):
-        assert not getattr(window.actions, field.name).icon().isNull(), field.name
+    for field in fields(window.commands):
+        assert not getattr(window.commands, field.name).icon().isNull(), field.name
 
 
 async def test_the_gallery_bar_is_an_icon_toolbar_with_a_more_menu(qtbot, library) -> None:

@@ -34,7 +34,7 @@ async def test_a_file_asked_for_before_connecting_opens_once_connected(
     )
     assert not app.workspace.message_is_error
     assert app.panel.stack.currentWidget() is app.panel.empty_page
-    assert not app.app.window.actions.generate.isEnabled()
+    assert not app.app.window.commands.generate.isEnabled()
 
     await connect_to(app, demo_server)
     await wait_until(lambda: app.workspace.form.is_loaded())
@@ -44,7 +44,7 @@ async def test_a_file_asked_for_before_connecting_opens_once_connected(
     assert app.panel.stack.currentWidget() is app.view
     assert app.app.window.windowTitle().startswith("txt2img_batch2_subfolder.json — ")
     assert app.app.settings.last_workflow == str(TXT2IMG)
-    assert app.app.window.actions.generate.isEnabled()
+    assert app.app.window.commands.generate.isEnabled()
     await app.app.shutdown()
 
 
@@ -104,7 +104,7 @@ async def test_generate_at_front_keeps_the_batch_in_seed_order(
     app.view.editor(key).mode_actions[SeedMode.INCREMENT].trigger()
     app.set_count(2)
     sent = len(app.received)
-    app.app.window.actions.generate_front.trigger()
+    app.app.window.commands.generate_front.trigger()
     await wait_until(lambda: len(app.received) == sent + 2 and not app.workspace.busy)
 
     bodies = app.received[-2:]
@@ -144,7 +144,7 @@ async def test_refresh_models_reads_new_server_files_and_keeps_values(
     (demo_server.server.folders.input / new_file).write_bytes(data)
     form = app.workspace.form
     assert new_file not in form.spec(("10", "image")).choices
-    refresh = app.app.window.actions.refresh_models
+    refresh = app.app.window.commands.refresh_models
     assert refresh.isEnabled()
 
     refresh.trigger()
@@ -165,7 +165,7 @@ async def test_save_as_writes_the_form_values(
     await app.open(TXT2IMG)
     app.type_number(("3", "steps"), 6)
     target = tmp_path / "mine.json"
-    assert app.app.window.actions.save_as.isEnabled()
+    assert app.app.window.commands.save_as.isEnabled()
     app.app.window.save_as_requested.emit(target)  # what File > Save Workflow As… reports
     await wait_until(target.is_file)
     expected = load_json(TXT2IMG)

@@ -31,7 +31,8 @@ log = logging.getLogger("comfydesk.ui")
 
 PathLoader = Callable[[], Awaitable[Path]]
 
-CACHE_SIZE = 250  # decoded thumbnails, <= 256 px RGB (192 KB each): at most ~48 MB
+CACHE_SIZE = 100  # decoded thumbnails, <= 256 px RGB (192 KB each): at most ~19 MB; the
+# tile-sized pixmaps made from them (delegate.PIXMAP_CACHE) are what repaints use
 THUMB_SIDE = 256  # the library's thumbnails are this size; a bigger file is scaled down
 MAX_PENDING = 160  # requests waiting; older ones are forgotten (they are off screen by now)
 WORKERS = 4
