@@ -392,12 +392,13 @@ class ComfyDeskApp(QObject):
     @Slot()
     def show_connection_dialog(self) -> None:
         hosted = self.context.hosted
-        in_use = hosted is not None and hosted.active() and hosted.connection is not None
+        in_use_connection = hosted.connection if hosted is not None and hosted.active() else None
+        in_use = in_use_connection is not None
         dialog = ConnectionDialog(
             self.connection,
             recent=self.settings.recent_servers,
             options_for=self.settings.options_for,
-            hosted=hosted.connection if in_use else self.settings.hosted,
+            hosted=in_use_connection or self.settings.hosted,
             kind="hosted" if in_use else self.settings.backend,
             parent=self.window,
         )

@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.logs import register_secret
 
@@ -159,7 +159,8 @@ def _decode(raw: str | None) -> Credentials:
         return Credentials(token=raw)  # written by hand or an older version: a bare token
     if not isinstance(data, dict):
         return Credentials()
-    token = data.get("token") if isinstance(data.get("token"), str) else ""
-    headers = data.get("headers") if isinstance(data.get("headers"), dict) else {}
+    raw_token, raw_headers = data.get("token"), data.get("headers")
+    token = raw_token if isinstance(raw_token, str) else ""
+    headers: dict[Any, Any] = raw_headers if isinstance(raw_headers, dict) else {}
     clean = {k: v for k, v in headers.items() if isinstance(k, str) and isinstance(v, str)}
     return Credentials(token=token, headers=clean)

@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, overload
 
 from desktop.cli.backends import open_session
 from desktop.cli.metrics import RunnerMetrics
@@ -292,6 +292,10 @@ def print_status(status: SessionStatus) -> None:
 # ----------------------------------------------------------------------------- the run
 
 
+@overload
+async def load(args: argparse.Namespace, session: None) -> Workflow | None: ...
+@overload
+async def load(args: argparse.Namespace, session: ServerSession) -> Workflow: ...
 async def load(args: argparse.Namespace, session: ServerSession | None) -> Workflow | None:
     """The workflow with ``--set`` applied; None when it needs the server to be converted."""
     path = Path(args.workflow)

@@ -83,7 +83,8 @@ class NodeError:
 def parse_input_error(raw: Any) -> InputError:
     if not isinstance(raw, Mapping):
         return InputError(type="unknown", message=str(raw))
-    extra = raw.get("extra_info") if isinstance(raw.get("extra_info"), Mapping) else {}
+    raw_extra = raw.get("extra_info")
+    extra: Mapping[str, Any] = raw_extra if isinstance(raw_extra, Mapping) else {}
     name = extra.get("input_name")
     return InputError(
         type=str(raw.get("type") or "unknown"),
@@ -101,7 +102,8 @@ def parse_node_errors(raw: Any) -> tuple[NodeError, ...]:
     for node_id, entry in raw.items():
         if not isinstance(entry, Mapping):
             continue
-        errors = entry.get("errors") if isinstance(entry.get("errors"), list) else []
+        raw_errors = entry.get("errors")
+        errors: list[Any] = raw_errors if isinstance(raw_errors, list) else []
         deps = entry.get("dependent_outputs")
         result.append(
             NodeError(

@@ -180,9 +180,9 @@ class EventStream:
             except (aiohttp.ClientError, OSError, TimeoutError, ComfyError) as err:
                 if self._http.closed:
                     return
-                error = err if isinstance(err, ComfyError) else map_client_error(err, self.url)
+                mapped = err if isinstance(err, ComfyError) else map_client_error(err, self.url)
                 failures += 1
-                await self._wait_after(str(error), error, failures)
+                await self._wait_after(str(mapped), mapped, failures)
                 continue
             started = time.monotonic()
             try:

@@ -92,11 +92,12 @@ async def _upload(request: web.Request, with_mask: bool) -> web.Response:
     overwrite = post.get("overwrite") in ("true", "1")
     data = await asyncio.to_thread(image.file.read)
     if with_mask:
-        data = await asyncio.to_thread(_masked, state.folders, post.get("original_ref"), data)
-        if data is None:
+        masked = await asyncio.to_thread(_masked, state.folders, post.get("original_ref"), data)
+        if masked is None:
             return web.json_response(
                 {"name": image.filename, "subfolder": subfolder, "type": upload_type}
             )
+        data = masked
     name = await asyncio.to_thread(
         store_upload, upload_dir, subfolder, image.filename, data, overwrite
     )

@@ -53,14 +53,17 @@ _CJK_FONTS = (
 
 
 @lru_cache(maxsize=32)
-def _font(size: int, wide: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(size: int, wide: bool = False) -> ImageFont.FreeTypeFont:
     if wide:
         for name in _CJK_FONTS:
             try:
                 return ImageFont.truetype(name, max(6, size))
             except OSError:
                 continue
-    return ImageFont.load_default(size=max(6, size))
+    font = ImageFont.load_default(size=max(6, size))
+    # Pillow's wheels carry FreeType, so a sized default font is a FreeTypeFont.
+    assert isinstance(font, ImageFont.FreeTypeFont)
+    return font
 
 
 def _palette(seed: int) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
@@ -120,7 +123,7 @@ def _label(image: Image.Image, picture: Picture) -> None:
     wide = any(ord(ch) > 0x2FFF for ch in picture.text)
     small = _font(max(6, min(width, height) // 16), wide)
     # CJK glyphs are about twice as wide as Latin ones.
-    per_char = small.size if wide else small.size // 2 + 1
+    per_char = int(small.size if wide else small.size // 2 + 1)
     lines = textwrap.wrap(picture.text, width=max(8, width // max(1, per_char)))[:2]
     lines.append(f"placeholder · seed {picture.seed}")
     y = height * 0.62

@@ -103,7 +103,7 @@ def picture_of(meta: Meta) -> images.Picture:
         text=str(meta.get("text") or ""),
         steps=int(meta.get("steps") or 20),
         init_image=Path(init) if init else None,
-        denoise=float(meta.get("denoise") if meta.get("denoise") is not None else 1.0),
+        denoise=float(meta.get("denoise") or 0.0) if meta.get("denoise") is not None else 1.0,
     )
 
 

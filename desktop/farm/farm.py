@@ -375,7 +375,7 @@ class Farm:
                 continue
             job.adopted_at = None
             self.moves += 1
-            log.info("Job %s of an earlier session runs again on %s", job.id, job.owner.name)
+            log.info("Job %s of an earlier session runs again on %s", job.id, self.owner_of(job.id))
 
     async def _after_connect(self, member: Member, came_back: bool) -> None:
         try:

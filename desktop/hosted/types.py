@@ -77,8 +77,11 @@ def parse_task_info(raw: Any) -> TaskInfo | None:
     """One entry of ``data.comfy_task_info``; None when it has no id or an unknown status."""
     if not isinstance(raw, dict) or not isinstance(raw.get("comfy_task_id"), str):
         return None
+    code = _int_or_none(raw.get("status"))
+    if code is None:
+        return None
     try:
-        status = TaskStatus(_int_or_none(raw.get("status")))
+        status = TaskStatus(code)
     except ValueError:
         return None
     err = raw.get("errMsg")

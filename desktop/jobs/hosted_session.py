@@ -9,6 +9,7 @@ clients' queue and no WebSocket events, so those say nothing. Qt-free.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -145,7 +146,7 @@ class HostedSession:
                 timing=self.timing,
             )
             runner.on_connection(self._connection)
-            runner.on_change(lambda job, wf=workflow_id: self._job_changed(wf, job))
+            runner.on_change(functools.partial(self._job_changed, workflow_id))
             self._runners[workflow_id] = runner
             self.jobs.add(runner)
         return runner

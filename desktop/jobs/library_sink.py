@@ -8,19 +8,23 @@ import asyncio
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from desktop.base import atomic
 from desktop.jobs.model import JobOutput, JobSnapshot, node_title
 
 
 class StoredItem(Protocol):
-    id: int
-    path: Path
+    @property
+    def id(self) -> int: ...
+    @property
+    def path(self) -> Path: ...
 
 
 class ResultLibrary(Protocol):
-    async def add_result(self, **fields: Any) -> StoredItem: ...
+    # A property, so that any keyword signature matches (a library names its fields).
+    @property
+    def add_result(self) -> Callable[..., Awaitable[StoredItem]]: ...
 
 
 class LibrarySink:
@@ -42,9 +46,9 @@ class LibrarySink:
         self._library: ResultLibrary | None = None
         self._opener: Callable[[], Awaitable[ResultLibrary]] | None = None
         if hasattr(library, "add_result"):
-            self._library = library  # type: ignore[assignment]
+            self._library = library
         else:
-            self._opener = library  # type: ignore[assignment]
+            self._opener = library
         self._on_stored = on_stored
         self._source = source  # recorded with each item: "job", or "hosted" for hosted runs
 

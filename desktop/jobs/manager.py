@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import logging
 import time
 import uuid
@@ -292,7 +293,7 @@ class JobManager:
 
     def _mark_reachable(self, reachable: bool) -> None:
         for tracker in list(self._trackers.values()):
-            self.mutate(tracker, lambda t=tracker: t.server_reachable(reachable))
+            self.mutate(tracker, functools.partial(tracker.server_reachable, reachable))
 
     def forget_finished(self) -> list[str]:
         """Drop finished jobs (the artist cleared them from the list); their ids."""

@@ -5,6 +5,7 @@ every ``status`` (at most one ``/queue`` request per interval), a full reconcile
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -94,7 +95,7 @@ class QueueSync:
             self._m.mark_seen(job_id)
             self._m.mutate(
                 tracker,
-                lambda t=tracker, p=position, r=running, o=outputs: t.seen_in_queue(p, r, o),
+                functools.partial(tracker.seen_in_queue, position, running, outputs),
             )
         for job_id in verdict.missing:
             await self._resolve_missing(job_id, reason, connection)

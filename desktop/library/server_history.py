@@ -19,7 +19,7 @@ import hashlib
 import logging
 import os
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -53,7 +53,9 @@ class HistoryClient(Protocol):
 
 
 class ResultStore(Protocol):
-    async def add_result(self, **fields: Any) -> LibraryItem: ...
+    # A property, so that any keyword signature matches (a library names its fields).
+    @property
+    def add_result(self) -> Callable[..., Awaitable[LibraryItem]]: ...
 
 
 class HistoryMoved(Exception):

@@ -70,6 +70,6 @@ class AboutDialog(Retranslatable, QDialog):
             lines.append(self.tr("(the built-in demo server: placeholder images, not AI)"))
         self.versions.setText("\n".join(lines))
 
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def showEvent(self, event) -> None:
         self.refresh()
         super().showEvent(event)

@@ -233,7 +233,7 @@ class ConnectionViewModel(QObject):
     def connect_to(self, request: ConnectionRequest) -> asyncio.Task[None]:
         return self._tasks.start(self._connect(request), name=f"connect {request.url}")
 
-    def disconnect(self) -> asyncio.Task[None]:
+    def disconnect_from_server(self) -> asyncio.Task[None]:
         return self._tasks.start(self._disconnect(), name="disconnect")
 
     def retry_now(self) -> None:

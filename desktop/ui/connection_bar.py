@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QSizePolicy,
@@ -51,12 +52,14 @@ class ConnectionBar(Retranslatable, QWidget):
         self.url_box = QComboBox()
         self.url_box.setObjectName("serverUrl")
         self.url_box.setEditable(True)
+        self.url_line = QLineEdit(self.url_box)
+        self.url_box.setLineEdit(self.url_line)
         self.url_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.url_box.setMinimumContentsLength(18)
         self.url_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.url_box.lineEdit().returnPressed.connect(self._connect_typed)
+        self.url_line.returnPressed.connect(self._connect_typed)
         self.url_box.editTextChanged.connect(self._update_button)
         self.connect_button = QPushButton()
         self.connect_button.setObjectName("connectButton")
@@ -110,7 +113,7 @@ class ConnectionBar(Retranslatable, QWidget):
 
     def retranslate(self) -> None:
         self.url_box.setToolTip(self.tr("Address of the ComfyUI server"))
-        self.url_box.lineEdit().setPlaceholderText(DEFAULT_SERVER_URL)
+        self.url_line.setPlaceholderText(DEFAULT_SERVER_URL)
         self.settings_button.setText(self.tr("Connection settings…"))
         explanation = self.tr("Access token, extra headers and certificate for this server")
         self.settings_button.setToolTip(f"{self.settings_button.text()}\n{explanation}")
@@ -134,7 +137,7 @@ class ConnectionBar(Retranslatable, QWidget):
         if text.reason and phase is not Phase.CONNECTED:
             detail = f"{detail} ({text.reason})"
         self.detail.setText(detail)
-        if vm.url and not self.url_box.lineEdit().hasFocus():
+        if vm.url and not self.url_line.hasFocus():
             self.url_box.setEditText(vm.url)
         has_session = vm.session is not None
         self._update_button()
@@ -165,7 +168,7 @@ class ConnectionBar(Retranslatable, QWidget):
     @Slot()
     def _button_clicked(self) -> None:
         if self._button_disconnects():
-            self._vm.disconnect()
+            self._vm.disconnect_from_server()
         else:
             self._connect_typed()
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -153,8 +154,9 @@ class ConnectionDialog(Retranslatable, QDialog):
             strict=True,
         ):
             label.setBuddy(field)
-            self.form.addRow(label, row)
-        comfy_page = QWidget()
+            if isinstance(row, (QWidget, QLayout)):
+                self.form.addRow(label, row)
+        self.comfy_page = comfy_page = QWidget()
         comfy_layout = QVBoxLayout(comfy_page)
         comfy_layout.setContentsMargins(0, 0, 0, 0)
         comfy_layout.addLayout(self.form)
@@ -185,7 +187,7 @@ class ConnectionDialog(Retranslatable, QDialog):
     @Slot()
     def _kind_changed(self) -> None:
         hosted = self.kind == KIND_HOSTED
-        self.pages.setCurrentWidget(self.hosted_page if hosted else self.pages.widget(0))
+        self.pages.setCurrentWidget(self.hosted_page if hosted else self.comfy_page)
         self.error.clear()
         self._update_warning()
         self._set_title()

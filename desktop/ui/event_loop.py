@@ -18,7 +18,7 @@ class EventLoop(qasync.QEventLoop):
     loop set, and any task those callbacks step fails with "no running event loop" or "bound to
     a different event loop". This version pumps with the loop marked as running."""
 
-    def run_until_complete(self, future: Awaitable[T]) -> T:  # type: ignore[override]
+    def run_until_complete(self, future: Awaitable[T]) -> T:
         if self.is_running():
             raise RuntimeError("Event loop already running")
         task = asyncio.ensure_future(future, loop=self)

@@ -27,7 +27,11 @@ from desktop.jobs.model import JobSnapshot, JobState
 from desktop.ui.tasks import TaskOwner
 
 if TYPE_CHECKING:
+    from desktop.jobs.hosted_session import HostedSession
     from desktop.jobs.session import ServerSession
+
+    # What the queue follows: one ComfyUI server or the hosted service's workflows.
+    JobsSession = ServerSession | HostedSession
 
 log = logging.getLogger("comfydesk.ui")
 
@@ -69,7 +73,7 @@ class JobsViewModel(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._session: ServerSession | None = None
+        self._session: JobsSession | None = None
         self._unsubscribe: list[Callable[[], None]] = []
         self._jobs: dict[str, JobSnapshot] = {}
         self._running_since: dict[str, float] = {}  # job id -> time.monotonic()
@@ -87,10 +91,10 @@ class JobsViewModel(QObject):
     # ------------------------------------------------------------------ session
 
     @property
-    def session(self) -> ServerSession | None:
+    def session(self) -> JobsSession | None:
         return self._session
 
-    def set_session(self, session: ServerSession | None) -> None:
+    def set_session(self, session: JobsSession | None) -> None:
         """Follow ``session`` (``None`` when disconnected); jobs of the old one are dropped."""
         if session is self._session:
             return

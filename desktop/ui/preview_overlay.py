@@ -64,6 +64,8 @@ class PreviewOverlay(QFrame):
 
     def _place(self) -> None:
         parent = self.parentWidget()
+        if parent is None:
+            return
         height = self.sizeHint().height()
         self.setGeometry(0, parent.height() - height, parent.width(), height)
 

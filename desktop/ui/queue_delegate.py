@@ -37,7 +37,9 @@ def row_texts(row: QueueRow) -> tuple[str, str]:
 
 
 class QueueDelegate(QStyledItemDelegate):
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         return QSize(200, ROW_HEIGHT)
 
     def paint(

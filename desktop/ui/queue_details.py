@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QDialog,
@@ -154,6 +154,6 @@ class JobDetails(Retranslatable, QWidget):
         self.traceback_toggle.setArrowType(arrow)
         self.traceback.setVisible(shown and bool(self.traceback.toPlainText()))
 
-    def _emit(self, signal: Signal) -> None:
+    def _emit(self, signal: SignalInstance) -> None:
         if self._job is not None:
-            signal.emit(self._job.id)  # type: ignore[attr-defined]
+            signal.emit(self._job.id)

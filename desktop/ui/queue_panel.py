@@ -14,7 +14,17 @@ finished".
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelection, QModelIndex, QObject, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QMargins,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -118,7 +128,8 @@ class QueuePanel(Retranslatable, QWidget):
         # The details appear only while a job is selected; counting them always keeps the
         # panel from growing wider the moment a row is clicked.
         hint = super().minimumSizeHint()
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
         details = self.details.minimumSizeHint().width() + margins.left() + margins.right()
         return QSize(max(hint.width(), details), hint.height())
 

@@ -54,7 +54,8 @@ class ServerCheck:
 
     def messages(self) -> tuple[str, ...]:
         """Every problem as a sentence, missing nodes first."""
-        head = (self.missing_nodes_message,) if self.missing_node_types else ()
+        missing = self.missing_nodes_message
+        head = (missing,) if missing is not None else ()
         return head + tuple(p.message for p in self.invalid_values)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard
 
 from desktop.comfy.object_info import ObjectInfo
 from desktop.workflow.errors import InvalidWorkflow
@@ -22,7 +22,7 @@ from desktop.workflow.errors import InvalidWorkflow
 WRAPPED_LIST_KEY = "__value__"
 
 
-def is_link(value: object) -> bool:
+def is_link(value: object) -> TypeGuard[list[Any]]:
     """True for ``[source_node_id: str, output_index: int]``, the only shape of a link."""
     return (
         isinstance(value, list)
@@ -131,7 +131,7 @@ class Workflow:
         return self._nodes[node_id].inputs.get(input_name, default)
 
     @staticmethod
-    def is_link(value: object) -> bool:
+    def is_link(value: object) -> TypeGuard[list[Any]]:
         return is_link(value)
 
     def title(self, node_id: str, object_info: ObjectInfo | None = None) -> str:

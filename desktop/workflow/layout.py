@@ -95,7 +95,7 @@ def _upstream(
     node = workflow.nodes[node_id]
     if node.class_type in _OPAQUE_CONDITIONING:
         return []
-    links = {name: v for name, v in node.inputs.items() if is_link(v)}
+    links = {name: (v[0], v[1]) for name, v in node.inputs.items() if is_link(v)}
     if node.class_type not in object_info:
         return list(links.values())
     node_def = object_info[node.class_type]

@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,6 +53,7 @@ def _too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

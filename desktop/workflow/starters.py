@@ -129,7 +129,8 @@ def pick_input_image(choices: Sequence[str]) -> str | None:
     for name in plain or choices:
         if name.lower() == "example.png":
             return name
-    return (plain or list(choices) or [None])[0]
+    candidates = plain or list(choices)
+    return candidates[0] if candidates else None
 
 
 def pick_upscale_model(choices: Sequence[str]) -> str | None:

@@ -297,7 +297,8 @@ class _Parser:
         if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str):
             self.problem("", "", f"a subgraph definition is malformed: {_short(raw)}")
             return None
-        name = raw.get("name") if isinstance(raw.get("name"), str) else raw["id"]
+        raw_name = raw.get("name")
+        name = raw_name if isinstance(raw_name, str) else str(raw["id"])
         where = f" of subgraph “{name}”"
         return UiGraph(
             nodes=self.nodes(raw.get("nodes"), where),

@@ -110,11 +110,11 @@ def live_inputs(node: UiNode, node_def: NodeDef | None) -> tuple[LiveInput, ...]
         by_name.setdefault(slot.name, slot)
     rebuilt = []
     for inp in node_def.inputs:
-        slot = by_name.get(inp.name)
-        if slot is None:
+        found = by_name.get(inp.name)
+        if found is None:
             is_widget = inp.is_widget or "widgetType" in inp.options
-            slot = LiveInput(inp.name, widget_type(inp), None, inp.name if is_widget else None)
-        rebuilt.append(slot)
+            found = LiveInput(inp.name, widget_type(inp), None, inp.name if is_widget else None)
+        rebuilt.append(found)
     used = {id(by_name[i.name]) for i in node_def.inputs if i.name in by_name}
     return (*rebuilt, *(s for s in saved if id(s) not in used))
 

@@ -174,7 +174,7 @@ async def test_unreachable_server_is_explained_and_offers_the_demo(make_app: App
     assert bar.detail.text().startswith(shown.removesuffix("…"))
     assert bar.detail.text() in bar.detail.toolTip()
     assert bar.detail.fontMetrics().horizontalAdvance(shown) <= bar.detail.width()
-    await app.connection.disconnect()
+    await app.connection.disconnect_from_server()
     assert app.connection.phase is Phase.IDLE
     assert bar.headline.text() == "Not connected"
     assert bar.connect_button.text() == "Connect"

@@ -120,7 +120,7 @@ async def test_generate_while_disconnected_says_so(
 ) -> None:
     app = await start_app(make_app, qtbot, demo_server)
     await app.open(TXT2IMG)
-    await app.app.connection.disconnect()
+    await app.app.connection.disconnect_from_server()
     app.panel.generate_bar.button.click()
     assert app.workspace.message == "Connect to a server to generate."
     assert app.workspace.message_is_error

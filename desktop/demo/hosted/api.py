@@ -134,10 +134,9 @@ class HostedApi:
 
     async def upload(self, request: web.Request) -> web.Response:
         try:
-            form = await request.post()
+            field = (await request.post()).get("source_file")
         except ValueError:
-            form = {}
-        field = form.get("source_file")
+            field = None
         if not isinstance(field, web.FileField):
             return answer(CODE_BAD_UPLOAD, "source_file is required")
         data = field.file.read()

@@ -52,7 +52,7 @@ async def _show(args: argparse.Namespace) -> None:
         return
     closed = asyncio.Event()
     app = QApplication.instance()
-    assert app is not None
+    assert isinstance(app, QApplication)
     app.lastWindowClosed.connect(closed.set)
     await closed.wait()
     await view.aclose()

@@ -95,7 +95,7 @@ class ImageViewer(Retranslatable, QWidget):
         self.original: Path | None = None
         self._load_seq = 0
         self._tasks = TaskOwner(self, area="gallery", report_to_excepthook=False)
-        self._tasks.failed.connect(lambda _n, err: self.status.setText(str(err)))
+        self._tasks.failed.connect(self._show_failure)
 
         self.canvas = ImageCanvas(self)
         self.toolbar = QToolBar(self)
@@ -186,6 +186,9 @@ class ImageViewer(Retranslatable, QWidget):
         model.modelReset.connect(self.close)
         self.resize(1200, 800)
         self.retranslate()
+
+    def _show_failure(self, _name: str, err: BaseException) -> None:
+        self.status.setText(str(err))
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Picture"))

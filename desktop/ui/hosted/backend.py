@@ -142,7 +142,7 @@ class HostedBackend(QObject):
             return
         await self._drop_session()
         if self._comfy.session is not None:
-            await self._comfy.disconnect()
+            await self._comfy.disconnect_from_server()
         from desktop.jobs.hosted_session import HostedSession  # aiohttp loads after the paint
 
         session = HostedSession(

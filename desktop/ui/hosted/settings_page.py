@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -79,7 +80,8 @@ class HostedSettingsPage(Retranslatable, QWidget):
             strict=True,
         ):
             label.setBuddy(field)
-            form.addRow(label, row)
+            if isinstance(row, (QWidget, QLayout)):
+                form.addRow(label, row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)

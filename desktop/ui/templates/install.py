@@ -121,8 +121,11 @@ class StartingPoints(QObject):
     # ------------------------------------------------------------------ server templates
 
     def _client(self) -> ComfyClient | None:
+        from desktop.comfy.client import ComfyClient  # loaded with the session already
+
         session = self.workspace.session
-        return session.client if session is not None else None
+        client = session.client if session is not None else None
+        return client if isinstance(client, ComfyClient) else None
 
     def browse(self) -> TemplateGalleryDialog:
         if self.dialog is not None:

@@ -80,7 +80,7 @@ class BigIntSpinBox(FocusedWheel, QAbstractSpinBox):
             flags |= QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
         return flags
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         stripped = text.strip()
         if stripped == "" or (stripped == "-" and self._min < 0):
             return QValidator.State.Intermediate, text, pos

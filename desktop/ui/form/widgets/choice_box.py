@@ -61,6 +61,8 @@ class _FirstMatchOnEnter(QObject):
         )
         if enter:
             popup, matches = self._completer.popup(), self._completer.completionModel()
+            if popup is None or matches is None:
+                return False
             if not popup.currentIndex().isValid() and matches.rowCount() > 0:
                 popup.setCurrentIndex(matches.index(0, 0))
         return False
@@ -77,6 +79,7 @@ class SearchableComboBox(FocusedWheel, QComboBox):
         line = _SearchLine(self._install_completer, self)
         line.setPalette(self.palette())  # as setEditable(True) does
         self.setLineEdit(line)
+        self.line = line
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         # The default policy measures every entry's width: slow for 10,000 file names.
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -86,8 +89,8 @@ class SearchableComboBox(FocusedWheel, QComboBox):
         self._completer: QCompleter | None = None
         self._view_ready = False
         self.activated.connect(self._on_activated)
-        self.lineEdit().returnPressed.connect(self._take_first_match)
-        self.lineEdit().editingFinished.connect(self._on_editing_finished)
+        self.line.returnPressed.connect(self._take_first_match)
+        self.line.editingFinished.connect(self._on_editing_finished)
         self._entries: list[str] = []
         self._index: dict[str, int] = {}
         self._folded: dict[str, str] = {}
@@ -110,10 +113,12 @@ class SearchableComboBox(FocusedWheel, QComboBox):
         if isinstance(popup, QListView):
             popup.setUniformItemSizes(True)
         # Runs before the completer's own filter (the last installed runs first).
-        popup.installEventFilter(_FirstMatchOnEnter(completer))
+        if popup is not None:
+            popup.installEventFilter(_FirstMatchOnEnter(completer))
         self._completer = completer
         self.setCompleter(completer)
-        completer.activated[str].connect(self._on_text_chosen)
+        # QCompleter.activated is overloaded (str, QModelIndex); the stubs do not say so.
+        completer.activated[str].connect(self._on_text_chosen)  # type: ignore[index]
 
     def _install_view(self) -> None:
         if self._view_ready:
@@ -151,8 +156,8 @@ class SearchableComboBox(FocusedWheel, QComboBox):
         self.setCurrentIndex(row)
         if row < 0:
             self.setEditText(text)
-        if not self.lineEdit().hasFocus():
-            self.lineEdit().setCursorPosition(0)  # long file names show their start
+        if not self.line.hasFocus():
+            self.line.setCursorPosition(0)  # long file names show their start
 
     def match(self, text: str) -> str | None:
         if text in self._index:
@@ -178,12 +183,13 @@ class SearchableComboBox(FocusedWheel, QComboBox):
     def completing(self) -> bool:
         """True while the filter popup is open: Return then belongs to the popup's choice,
         which arrives right after the line edit's ``editingFinished``."""
-        return self._completer is not None and self._completer.popup().isVisible()
+        popup = self._completer.popup() if self._completer is not None else None
+        return popup is not None and popup.isVisible()
 
     def _take_first_match(self) -> None:
         if self.completing():
             return
-        found = self.first_match(self.lineEdit().text())
+        found = self.first_match(self.line.text())
         if found is not None:
             self.show_text(found)
             self.picked.emit(found)
@@ -191,7 +197,7 @@ class SearchableComboBox(FocusedWheel, QComboBox):
     def _on_editing_finished(self) -> None:
         if self.completing():
             return
-        text = self.lineEdit().text()
+        text = self.line.text()
         found = self.match(text)
         if found is not None:
             self.show_text(found)
@@ -210,7 +216,7 @@ class ChoiceEdit(ParamEditor):
         self._by_text: dict[str, Any] = {}
         self._last_text = ""
         self.combo.picked.connect(self._on_picked)
-        self.combo.lineEdit().editingFinished.connect(self._restore_unknown_text)
+        self.combo.line.editingFinished.connect(self._restore_unknown_text)
         self._apply_spec(spec)
 
     def focus_target(self) -> QWidget:
@@ -240,5 +246,5 @@ class ChoiceEdit(ParamEditor):
         # Typed text that names no entry is not a value: show the current one again.
         if self.combo.completing():
             return
-        if self.combo.match(self.combo.lineEdit().text()) is None:
+        if self.combo.match(self.combo.line.text()) is None:
             self.combo.show_text(self._last_text)

@@ -69,7 +69,7 @@ class ImageInput(ParamEditor):
         layout.addWidget(self.choose, 1, 1, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.status, 2, 1)
         layout.setColumnStretch(1, 1)
-        self.choice.combo.lineEdit().installEventFilter(self)
+        self.choice.combo.line.installEventFilter(self)
         self._dialog: QFileDialog | None = None
         self.set_thumbnail(None)
 
