@@ -17,7 +17,7 @@ from pathlib import Path
 
 from desktop import paths
 
-AREAS = ("comfy", "jobs", "library", "workflow", "ui", "demo", "app")
+AREAS = ("comfy", "jobs", "library", "workflow", "hosted", "farm", "ui", "cli", "demo", "app", "qt")
 LOG_FILE_NAME = "comfydesk.log"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5

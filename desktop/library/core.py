@@ -23,7 +23,7 @@ from .imaging import probe_size
 from .metadata import read_png_metadata
 from .models import CatalogDamage, DeleteReport, LibraryItem, dumps_graph
 
-log = logging.getLogger("library")
+log = logging.getLogger("comfydesk.library")
 
 CATALOG_NAME = "catalog.sqlite3"
 NEEDS_CHECK = "catalog.needs-check.json"  # a damaged catalogue was replaced; not checked yet

@@ -31,7 +31,7 @@ from .metadata import MAX_FILE_BYTES, read_png_metadata
 from .models import ExtractedParams, dumps_graph
 from .store import Library
 
-log = logging.getLogger("library")
+log = logging.getLogger("comfydesk.library")
 
 IMAGE_SUFFIXES = frozenset({".png", ".webp", ".jpg", ".jpeg"})
 BATCH_FILES = 250

@@ -11,7 +11,7 @@ from typing import Any
 
 from desktop.workflow.image_metadata import ImageMetadataError, read_image_text
 
-log = logging.getLogger("library")
+log = logging.getLogger("comfydesk.library")
 
 MAX_JSON_CHARS = 20 * 1024 * 1024
 MAX_FILE_BYTES = 512 * 1024 * 1024

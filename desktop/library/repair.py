@@ -18,7 +18,7 @@ from .errors import LibraryError
 from .files import is_temp_file
 from .models import CheckReport
 
-log = logging.getLogger("library")
+log = logging.getLogger("comfydesk.library")
 
 
 def check_library(core: LibraryCore) -> CheckReport:

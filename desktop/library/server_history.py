@@ -33,7 +33,7 @@ from .extract import extract_params
 from .files import sniff_extension
 from .models import ExtractedParams, LibraryItem
 
-log = logging.getLogger("library")
+log = logging.getLogger("comfydesk.library")
 
 PAGE_SIZE = 40  # history entries (prompts) per request; each may carry a whole UI workflow
 _SLACK = 64  # how far an anchor may have moved (entries dropped at the cap) and still be found

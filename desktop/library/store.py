@@ -33,7 +33,7 @@ try:
 except ImportError:  # pragma: no cover - Send2Trash is a dependency; this is the fallback
     send2trash = None
 
-log = logging.getLogger("library")
+log = logging.getLogger("comfydesk.library")
 T = TypeVar("T")
 
 _RENDER_SLOTS = 2  # concurrent thumbnail renders; Pillow releases the GIL while decoding

@@ -33,7 +33,7 @@ from desktop.workflow.image_metadata import (
     read_image_text,
 )
 
-log = logging.getLogger("workflow")
+log = logging.getLogger("comfydesk.workflow")
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_JSON_DEPTH = 64
