@@ -29,10 +29,6 @@ class GalleryDelegate(QStyledItemDelegate):
         self.tile = tile
         self._pixmaps: OrderedDict[tuple[Hashable, int, int, float], QPixmap] = OrderedDict()
 
-    def set_tile(self, tile: int) -> None:
-        self.tile = tile
-        self._pixmaps.clear()
-
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:

@@ -304,11 +304,6 @@ class GalleryView(Retranslatable, QWidget):
         """New results at the top, keeping the selection and scroll position."""
         return self.model.refresh_newest()
 
-    def add_items_for_job(self, _job: Any = None) -> asyncio.Task[None]:
-        """Slot for "a job stored its results" (JobSnapshot or anything): same as
-        refresh_newest."""
-        return self.refresh_newest()
-
     # -- selection and actions -------------------------------------------------------------
 
     def selected_entries(self) -> list[GalleryEntry]:
@@ -414,11 +409,6 @@ class GalleryView(Retranslatable, QWidget):
             if self.actions_[name].isVisible():
                 menu.addAction(self.actions_[name])
         menu.popup(self.list.viewport().mapToGlobal(pos))
-
-    def set_tile_size(self, pixels: int) -> None:
-        self.delegate.set_tile(pixels)
-        self.list.setGridSize(QSize())
-        self.model.layoutChanged.emit()
 
     # -- lifetime --------------------------------------------------------------------------
 
