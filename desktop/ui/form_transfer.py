@@ -3,24 +3,15 @@ into it ("Reuse parameters", "Reuse seed") and the edited workflow out as API-fo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from desktop.base import atomic
 from desktop.comfy.object_info import ObjectInfo
 from desktop.ui.form import FormModel
 from desktop.workflow.document import Workflow, is_link
 from desktop.workflow.params import ParamKind
 
 Key = tuple[str, str]
-
-
-def write_api_json(path: Path, prompt: Mapping[str, Any]) -> None:
-    """Write atomically (blocking: call through ``asyncio.to_thread``)."""
-    text = json.dumps(prompt, indent=2, ensure_ascii=False) + "\n"
-    atomic.atomic_write(path, text)
 
 
 def shows_same_graph(form: FormModel, workflow: Workflow) -> bool:

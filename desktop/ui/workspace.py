@@ -28,10 +28,10 @@ from desktop.comfy.types import ImageRef
 from desktop.ui.connection import ConnectionViewModel, Phase
 from desktop.ui.error_text import error_text
 from desktop.ui.form import FormModel
-from desktop.ui.form_transfer import load_reused, set_seeds, shows_same_graph, write_api_json
+from desktop.ui.form_transfer import load_reused, set_seeds, shows_same_graph
 from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.tasks import TaskOwner
-from desktop.workflow.document import Workflow
+from desktop.workflow.document import Workflow, write_api_json
 from desktop.workflow.errors import WorkflowError
 from desktop.workflow.seeds import SeedBatch, apply_seed_policy
 from desktop.workflow.sources import aload_workflow

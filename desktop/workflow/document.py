@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeGuard
 
+from desktop.base import atomic
 from desktop.comfy.object_info import ObjectInfo
 from desktop.workflow.errors import InvalidWorkflow
 
@@ -190,3 +191,9 @@ class Workflow:
 
     def __repr__(self) -> str:
         return f"Workflow(name={self.name!r}, nodes={len(self._nodes)})"
+
+
+def write_api_json(path: Path, prompt: Mapping[str, Any]) -> None:
+    """The API-format JSON ComfyUI's "Export (API)" gives, written atomically (blocking: call
+    it through ``asyncio.to_thread``)."""
+    atomic.atomic_write(path, json.dumps(prompt, indent=2, ensure_ascii=False) + "\n")

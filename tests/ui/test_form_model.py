@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import io
 import json
+import threading
 from typing import Any
 
 from PIL import Image
@@ -202,3 +204,25 @@ def test_input_errors_in_plain_words() -> None:
     assert describe_input_error(
         InputError("value_bigger_than_max", "Value 9 bigger than max of 8")
     ) == ("Value 9 bigger than max of 8")
+
+
+async def test_remembered_values_are_written_off_the_gui_thread(qtbot: QtBot, monkeypatch) -> None:
+    writers: list[str] = []
+    real_write = memory.atomic.atomic_write
+
+    def recording_write(*args: Any, **kwargs: Any) -> None:
+        writers.append(threading.current_thread().name)
+        real_write(*args, **kwargs)
+
+    monkeypatch.setattr(memory.atomic, "atomic_write", recording_write)
+    monkeypatch.setattr("desktop.ui.form.model.MEMORY_DELAY_S", 0.01)
+    model = loaded("txt2img_batch2_subfolder.json")
+    model.set_value(("3", "steps"), 7)  # the deferred write the editing schedules
+    await asyncio.sleep(0.05)
+    # Asked for, perhaps not on disk yet: opening the workflow again still sees it.
+    assert memory.recall(model.memory_key()).values == {("3", "steps"): 7}
+    qtbot.waitUntil(lambda: bool(writers), timeout=5000)
+    memory.wait_for_writes()
+    assert all(name.startswith("form-memory") for name in writers)
+    stored = json.loads((paths.config_dir() / memory.FILE_NAME).read_text())["workflows"]
+    assert stored[model.memory_key()]["values"] == [["3", "steps", 7]]

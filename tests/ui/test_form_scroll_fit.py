@@ -127,7 +127,7 @@ def test_every_sample_form_fits_the_panel_width(qtbot: QtBot, width: int) -> Non
         view.close()
 
 
-def test_long_titles_elide_and_long_file_names_wrap_at_320(qtbot: QtBot, tmp_path) -> None:
+async def test_long_titles_elide_and_long_file_names_wrap_at_320(qtbot: QtBot, tmp_path) -> None:
     workflow = load_workflow(API / "sd15_default_missing_model.json", object_info())
     long_name = "an_extremely_long_checkpoint_name_from_a_model_site_v2_pruned_emaonly.safetensors"
     workflow.set("4", "ckpt_name", long_name)
@@ -145,7 +145,7 @@ def test_long_titles_elide_and_long_file_names_wrap_at_320(qtbot: QtBot, tmp_pat
         f"“{long_name}” is not available on this server — choose one from its list."
     ]
     saved = tmp_path / "portrait_session_with_the_long_descriptive_name_v12_final.json"
-    assert view.save_to(saved)
+    assert await view.save_to(saved)
     assert view.notice.text() == f"Saved {saved.name}"  # the text as said, for copying
     for label in (row.error_label, view.notice):
         qtbot.waitUntil(lambda w=label: w.height() >= w.heightForWidth(w.width()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from desktop.base import atomic
 from desktop.comfy.errors import PromptRejected
 from desktop.comfy.object_info import ObjectInfo
 from desktop.ui.form import FormModel, FormView
@@ -341,15 +343,27 @@ def test_seed_modes_dice_and_advance(qtbot: QtBot) -> None:
     assert seed.number.spin.value() == drawn
 
 
-def test_save_as_writes_the_edited_api_json(qtbot: QtBot, tmp_path: Path) -> None:
+async def test_save_as_writes_the_edited_api_json(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _model, view = open_form(qtbot, load_workflow(API / "txt2img_batch2_subfolder.json"))
     view.editor(("5", "batch_size")).spin.setValue(4)
     target = tmp_path / "edited.json"
-    assert view.save_to(target)
+    writers: list[str] = []
+    real_write = atomic.atomic_write
+
+    def recording_write(*args: Any, **kwargs: Any) -> None:
+        writers.append(threading.current_thread().name)
+        real_write(*args, **kwargs)
+
+    monkeypatch.setattr(atomic, "atomic_write", recording_write)
+    assert await view.save_to(target)
+    assert writers  # written, and not by the GUI thread
+    assert threading.main_thread().name not in writers
     saved = json.loads(target.read_text(encoding="utf-8"))
     expected = raw_prompt("txt2img_batch2_subfolder.json")
     expected["5"]["inputs"]["batch_size"] = 4
     assert saved == expected
     assert view.notice.text() == "Saved edited.json"
-    assert not view.save_to(tmp_path / "missing-dir" / "x.json")
+    assert not await view.save_to(tmp_path / "missing-dir" / "x.json")
     assert view.notice.text().startswith("Could not save x.json")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,8 +58,45 @@ def _entries(raw: Any) -> dict[Key, Any]:
     return result
 
 
+# Writes leave the GUI thread on one worker, so they land in the order they were asked for.
+# Its thread is joined when the interpreter exits: a write asked for is never lost.
+_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="form-memory")
+_lock = threading.Lock()
+_queued: dict[tuple[Path, str], tuple[Future[None], Remembered]] = {}
+
+
+def remember_later(fingerprint: str, remembered: Remembered, path: Path | None = None) -> None:
+    """:func:`remember` on the writer thread; :func:`recall` sees it at once."""
+    key = (path or memory_path(), fingerprint)
+    future = _writer.submit(remember, fingerprint, remembered, key[0])
+    with _lock:
+        _queued[key] = (future, remembered)
+    future.add_done_callback(lambda done: _written(key, done))
+
+
+def _written(key: tuple[Path, str], future: Future[None]) -> None:
+    with _lock:
+        if key in _queued and _queued[key][0] is future:
+            del _queued[key]
+    err = future.exception()
+    if err is not None:
+        log.warning("Could not remember form values: %s", err)
+
+
+def wait_for_writes() -> None:
+    """Block until every write asked for has landed (before a write on this thread)."""
+    with _lock:
+        pending = [future for future, _ in _queued.values()]
+    wait(pending)
+
+
 def recall(fingerprint: str, path: Path | None = None) -> Remembered:
-    entry = _read_all(path or memory_path()).get(fingerprint)
+    path = path or memory_path()
+    with _lock:
+        queued = _queued.get((path, fingerprint))
+    if queued is not None:
+        return queued[1]
+    entry = _read_all(path).get(fingerprint)
     if not isinstance(entry, dict):
         return Remembered()
     modes = {k: v for k, v in _entries(entry.get("seed_modes")).items() if isinstance(v, str)}
@@ -65,7 +104,8 @@ def recall(fingerprint: str, path: Path | None = None) -> Remembered:
 
 
 def remember(fingerprint: str, remembered: Remembered, path: Path | None = None) -> None:
-    """Store (or, when empty, forget) one workflow's values; written atomically."""
+    """Store (or, when empty, forget) one workflow's values; written atomically. Writes
+    queued by :func:`remember_later` for the same file must have landed first."""
     path = path or memory_path()
     workflows = _read_all(path)
     if remembered.values or remembered.seed_modes:

@@ -7,15 +7,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
-import json
 import logging
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from desktop.base import atomic
 from desktop.comfy.errors import PromptRejected
 from desktop.comfy.object_info import ObjectInfo
 from desktop.ui.form import memory
@@ -89,7 +86,7 @@ class FormModel(QObject):
     ) -> None:
         """Show ``workflow``; its specs come from ``object_info``, or are ``specs`` when given
         (a hosted workflow: no server to check against, the dump's ranges and choices)."""
-        self.flush_memory()
+        self.flush_memory(wait=False)
         self._original = workflow.copy()
         self._current = workflow.copy()
         self._object_info = object_info
@@ -465,10 +462,11 @@ class FormModel(QObject):
             return
         if self._memory_handle is not None:
             self._memory_handle.cancel()
-        self._memory_handle = loop.call_later(MEMORY_DELAY_S, self.flush_memory)
+        self._memory_handle = loop.call_later(MEMORY_DELAY_S, self.flush_memory, False)
 
-    def flush_memory(self) -> None:
-        """Write pending remembered values now (the app calls this before quitting)."""
+    def flush_memory(self, wait: bool = True) -> None:
+        """Write pending remembered values now (the app calls this before quitting); with
+        ``wait=False`` the file is written on the memory writer's thread, off the GUI."""
         if self._memory_handle is not None:
             self._memory_handle.cancel()
             self._memory_handle = None
@@ -476,15 +474,15 @@ class FormModel(QObject):
             return
         values = {k: self.value(k) for k in self._specs if self.is_modified(k)}
         modes = {k: m.name for k, m in self._seed_modes.items() if m != DEFAULT_SEED_MODE}
+        remembered = memory.Remembered(values=values, seed_modes=modes)
+        if not wait:
+            memory.remember_later(self.memory_key(), remembered)
+            return
+        memory.wait_for_writes()
         try:
-            memory.remember(self.memory_key(), memory.Remembered(values=values, seed_modes=modes))
+            memory.remember(self.memory_key(), remembered)
         except OSError as err:
             log.warning("Could not remember form values: %s", err)
-
-    def save_as(self, path: Path) -> None:
-        """Export the edited workflow as API-format JSON (what ComfyUI's "Export (API)" gives)."""
-        text = json.dumps(self.current_workflow().to_prompt(), indent=2, ensure_ascii=False)
-        atomic.atomic_write(path, text + "\n")
 
 
 _CHOICE_KINDS = frozenset({ParamKind.CHOICE, ParamKind.IMAGE, ParamKind.MASK})

@@ -40,6 +40,8 @@ from desktop.ui.form.widgets.choice_box import ChoiceEdit
 from desktop.ui.form.widgets.image_input import ImageInput
 from desktop.ui.form.widgets.seed_edit import SeedEdit
 from desktop.ui.form.widgets.text_edit import PromptEdit
+from desktop.ui.tasks import TaskOwner
+from desktop.workflow.document import write_api_json
 from desktop.workflow.layout import Role, Section
 from desktop.workflow.params import ParamKind, ParamSpec
 
@@ -74,6 +76,7 @@ class FormView(QScrollArea):
     ) -> None:
         super().__init__(parent)
         self.model = model
+        self._tasks = TaskOwner(self, area="form")
         self.uploads = UploadController(
             model, uploader, mask_uploader=mask_uploader, image_fetcher=image_fetcher, parent=self
         )
@@ -387,14 +390,18 @@ class FormView(QScrollArea):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter(self.tr("Workflow (API format) (*.json)"))
         dialog.setDefaultSuffix("json")
-        dialog.fileSelected.connect(lambda path: self.save_to(Path(path)))
+        dialog.fileSelected.connect(
+            lambda path: self._tasks.start(self.save_to(Path(path)), name="save workflow")
+        )
         dialog.finished.connect(dialog.deleteLater)
         self._dialog = dialog
         dialog.open()  # not exec(): a nested modal loop under qasync breaks running tasks
 
-    def save_to(self, path: Path) -> bool:
+    async def save_to(self, path: Path) -> bool:
+        """Write the edited workflow as API-format JSON, off the GUI thread."""
+        prompt = self.model.current_workflow().to_prompt()
         try:
-            self.model.save_as(path)
+            await asyncio.to_thread(write_api_json, path, prompt)
         except OSError as err:
             self.notice.setText(
                 self.tr("Could not save {file}: {reason}").format(
@@ -441,4 +448,5 @@ class FormView(QScrollArea):
         """Cancel and await uploads and previews still running (call before closing)."""
         self._build_timer.stop()
         self.model.flush_memory()
+        await self._tasks.shutdown()
         await self.uploads.shutdown()
