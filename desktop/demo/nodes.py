@@ -96,6 +96,7 @@ def sampler_meta(inputs: Mapping[str, Any], upstream: Mapping[str, Meta], meta: 
 
 def picture_of(meta: Meta) -> images.Picture:
     init = meta.get("init_image")
+    denoise = meta.get("denoise")
     return images.Picture(
         width=max(8, int(meta.get("width") or 512)),
         height=max(8, int(meta.get("height") or 512)),
@@ -103,7 +104,7 @@ def picture_of(meta: Meta) -> images.Picture:
         text=str(meta.get("text") or ""),
         steps=int(meta.get("steps") or 20),
         init_image=Path(init) if init else None,
-        denoise=float(meta.get("denoise") or 0.0) if meta.get("denoise") is not None else 1.0,
+        denoise=1.0 if denoise is None else float(denoise),
     )
 
 
