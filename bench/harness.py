@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.stall_stacks import sampler_from_env, write_report
+
 RESULTS = Path(__file__).resolve().parent / "results"
 BASELINE = Path(__file__).resolve().parent / "baseline.json"
 REGRESSION_FACTOR = 3.0
@@ -138,6 +140,7 @@ class LagProbe:
         self.on_cpu_ms: list[float] = []
         self._task: asyncio.Task | None = None
         self._ticked = asyncio.Event()
+        self._sampler = sampler_from_env()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -145,12 +148,16 @@ class LagProbe:
             expected = loop.time() + self.interval
             cpu = time.process_time()
             await asyncio.sleep(self.interval)
+            if self._sampler is not None:
+                self._sampler.beat()
             late = max(0.0, (loop.time() - expected) * 1000)
             self.lateness_ms.append(late)
             self.on_cpu_ms.append(min(late, (time.process_time() - cpu) * 1000))
             self._ticked.set()
 
     def __enter__(self) -> LagProbe:
+        if self._sampler is not None:
+            self._sampler.start()
         self._task = asyncio.get_running_loop().create_task(self._run())
         return self
 
@@ -158,6 +165,12 @@ class LagProbe:
         if self._task is not None:
             self._task.cancel()
             self._task = None
+        if self._sampler is not None:
+            self._sampler.stop()
+            write_report(
+                self._sampler, f"{len(self.lateness_ms)} ticks, longest {self.max_ms:.0f} ms"
+            )
+            self._sampler = None
 
     async def __aenter__(self) -> LagProbe:
         return self.__enter__()

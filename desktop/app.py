@@ -25,6 +25,7 @@ from desktop.logs import setup_logging
 from desktop.options import AppOptions, parse_args
 from desktop.secrets import Credentials, SecretStore
 from desktop.settings import (
+    FarmServer,
     ServerOptions,
     Settings,
     SettingsStore,
@@ -34,6 +35,7 @@ from desktop.ui.about import AboutDialog
 from desktop.ui.connection import (
     ConnectionRequest,
     ConnectionViewModel,
+    FarmMember,
     Phase,
     SessionFactory,
 )
@@ -147,6 +149,7 @@ class ComfyDeskApp(QObject):
 
         self.connection = ConnectionViewModel(
             session_factory=session_factory or self._make_session,
+            farm_factory=self._make_farm_session,
             secrets=self.secrets,
             options_for=lambda url: self.settings.options_for(url),
             parent=self,
@@ -180,6 +183,7 @@ class ComfyDeskApp(QObject):
             lambda: self.tasks.start(self.start_demo(), name="start demo server")
         )
         vm.server_used.connect(self._remember_server)
+        vm.farm_used.connect(self._remember_farm)
         vm.changed.connect(lambda: w.set_demo_mode(vm.is_demo and vm.session is not None))
 
     def update_settings(self, settings: Settings) -> None:
@@ -196,6 +200,10 @@ class ComfyDeskApp(QObject):
     def _remember_server(self, url: str, options: ServerOptions) -> None:
         self.update_settings(self.settings.with_server(url, options))
         self.window.connection_bar.set_recent_servers(self.settings.recent_servers)
+
+    @Slot(object)
+    def _remember_farm(self, servers: tuple[FarmServer, ...]) -> None:
+        self.update_settings(self.settings.with_farm(servers))
 
     @Slot(Path)
     def _remember_workflow(self, path: Path) -> None:
@@ -217,6 +225,30 @@ class ComfyDeskApp(QObject):
             verify_tls=options.verify_tls,
             journal_path=paths.data_dir() / "jobs-journal.json",
             result_sink=sink,
+        )
+
+    def _make_farm_session(self, members: Sequence[FarmMember]) -> ServerSession:
+        from desktop.farm.farm import Farm, ServerSpec
+        from desktop.jobs.session import ServerSession
+        from desktop.jobs.sinks import FolderSink
+
+        specs = [
+            ServerSpec(
+                server.url,
+                server.shown_name,
+                headers,
+                {"ca_file": options.ca_file or None, "verify_tls": options.verify_tls},
+            )
+            for server, headers, options in members
+        ]
+        farm = Farm(specs, client_id=self.settings.client_id)
+        sink = self.context.result_sink or FolderSink(self.settings.library_folder() / "results")
+        return ServerSession(
+            farm.base_url,
+            client_id=farm.client_id,
+            journal_path=paths.data_dir() / "jobs-journal.json",
+            result_sink=sink,
+            backend=farm,
         )
 
     # ------------------------------------------------------------------ running
@@ -243,6 +275,8 @@ class ComfyDeskApp(QObject):
         elif self.settings.connect_on_start:
             if self.settings.backend == "hosted" and self.context.hosted is not None:
                 self.context.hosted.connect_to(self.settings.hosted)
+            elif self.settings.backend == "farm" and self.settings.farm:
+                self.connection.connect_to(ConnectionRequest.for_farm(self.settings.farm))
             else:
                 self.connection.connect_to(ConnectionRequest(self.settings.server_url))
         await self._quit.wait()
@@ -399,6 +433,7 @@ class ComfyDeskApp(QObject):
             recent=self.settings.recent_servers,
             options_for=self.settings.options_for,
             hosted=in_use_connection or self.settings.hosted,
+            farm=self.settings.farm,
             kind="hosted" if in_use else self.settings.backend,
             parent=self.window,
         )

@@ -32,7 +32,7 @@ MAX_RECENT = 10
 _HOST_CHARS = re.compile(r"[A-Za-z0-9.\-_:%]+")
 
 Appearance = Literal["system", "light", "dark"]
-Backend = Literal["comfyui", "hosted"]
+Backend = Literal["comfyui", "hosted", "farm"]
 Language = Literal["system", "en", "zh_CN"]
 APPEARANCES: tuple[str, ...] = get_args(Appearance)
 LANGUAGES: tuple[str, ...] = get_args(Language)
@@ -121,6 +121,19 @@ class HostedConnection:
         return next((w for w in self.workflows if w.workflow_id == workflow_id), None)
 
 
+@dataclass(frozen=True)
+class FarmServer:
+    """One server of a farm (several ComfyUI servers used as one). Its token lives in the
+    keyring under its address, as for a single server."""
+
+    url: str
+    name: str = ""
+
+    @property
+    def shown_name(self) -> str:
+        return self.name or self.url.split("://", 1)[-1]
+
+
 def hosted_secret_key(base_url: str) -> str:
     """The keyring entry of a hosted service's API key (apart from a ComfyUI token kept for
     the same address)."""
@@ -144,6 +157,7 @@ class Settings:
     backend: Backend = "comfyui"  # what Connect uses: a ComfyUI server or the hosted service
     hosted: HostedConnection = field(default_factory=HostedConnection)
     hosted_workflow_for_file: Mapping[str, str] = field(default_factory=dict)  # path -> wf id
+    farm: tuple[FarmServer, ...] = ()  # the servers of the farm, when ``backend`` is "farm"
 
     def library_folder(self) -> Path:
         return Path(self.data_folder) if self.data_folder else paths.data_dir()
@@ -161,8 +175,16 @@ class Settings:
             else:
                 server_options[url] = options
         return dataclasses.replace(
-            self, server_url=url, recent_servers=recent, server_options=server_options
+            self,
+            server_url=url,
+            recent_servers=recent,
+            server_options=server_options,
+            backend="comfyui" if self.backend == "farm" else self.backend,
         )
+
+    def with_farm(self, servers: tuple[FarmServer, ...]) -> Settings:
+        """Remember the farm and connect to it next time."""
+        return dataclasses.replace(self, farm=servers, backend="farm")
 
     def with_recent_file(self, path: str) -> Settings:
         recent = (path, *(p for p in self.recent_files if p != path))[:MAX_RECENT]
@@ -187,6 +209,7 @@ class Settings:
             "workflows": [dataclasses.asdict(w) for w in self.hosted.workflows],
         }
         data["hosted_workflow_for_file"] = dict(self.hosted_workflow_for_file)
+        data["farm"] = [dataclasses.asdict(s) for s in self.farm]
         return {"version": SCHEMA_VERSION, **data}
 
     @classmethod
@@ -209,6 +232,9 @@ class Settings:
         values["backend"] = _choice(data.get("backend"), BACKENDS, "comfyui")
         values["hosted"] = _hosted(data.get("hosted"))
         values["hosted_workflow_for_file"] = _str_map(data.get("hosted_workflow_for_file"))
+        values["farm"] = _farm(data.get("farm"))
+        if values["backend"] == "farm" and not values["farm"]:
+            values["backend"] = "comfyui"
         try:
             values["server_url"] = normalize_server_url(values["server_url"])
         except InvalidServerUrl:
@@ -275,6 +301,19 @@ def _hosted(value: Any) -> HostedConnection:
             wf_id = entry["workflow_id"].strip()
             workflows[wf_id] = HostedWorkflow(wf_id, _str(entry.get("name"), "").strip())
     return HostedConnection(url, tuple(workflows.values()))
+
+
+def _farm(value: Any) -> tuple[FarmServer, ...]:
+    servers: dict[str, FarmServer] = {}
+    for entry in value if isinstance(value, list) else ():
+        if not isinstance(entry, Mapping):
+            continue
+        try:
+            url = normalize_server_url(_str(entry.get("url"), ""))
+        except InvalidServerUrl:
+            continue
+        servers.setdefault(url, FarmServer(url, _str(entry.get("name"), "").strip()))
+    return tuple(servers.values())
 
 
 def _str_map(value: Any) -> dict[str, str]:

@@ -15,6 +15,9 @@ PRIMITIVE_WIDGET_TYPES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"
 # ComfyUI 0.8's V3 node API: a combo whose options each bring their own inputs, sent as
 # ``name`` (the option's key) plus ``name.child`` for each input of the chosen option.
 DYNAMIC_COMBO = "COMFY_DYNAMICCOMBO_V3"
+# Not ComfyUI's: a farm's united node list marks the combo values some of its servers lack,
+# ``{value as text: [names of the servers that have it]}`` (``desktop.farm.needs``).
+SERVERS_KEY = "comfydesk_servers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,14 @@ class InputDef:
     @property
     def multiselect(self) -> bool:
         return bool(self.options.get("multiselect") or self.options.get("multi_select"))
+
+    @property
+    def servers_of(self) -> Mapping[str, tuple[str, ...]]:
+        """For a farm: the choices only some servers have, with the names of those servers."""
+        raw = self.options.get(SERVERS_KEY)
+        if not isinstance(raw, Mapping):
+            return {}
+        return {str(k): tuple(str(n) for n in v) for k, v in raw.items() if isinstance(v, list)}
 
     @property
     def display_name(self) -> str:

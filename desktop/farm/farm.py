@@ -88,6 +88,9 @@ _QUEUE_FRESH = 1.0  # seconds a server's /queue count is trusted for routing
 class Farm:
     """Several servers as one backend. Call ``close()``."""
 
+    # The united node list depends on which servers answered: never reuse a cached one.
+    object_info_cacheable = False
+
     def __init__(
         self,
         servers: Sequence[ServerSpec],
@@ -104,8 +107,9 @@ class Farm:
         self.client_id = client_id or uuid.uuid4().hex
         self.members: list[Member] = []
         for index, spec in enumerate(servers, 1):
+            options = {**(client_options or {}), **spec.client_options}
             client = ComfyClient(
-                spec.url, headers=spec.headers, client_id=self.client_id, **(client_options or {})
+                spec.url, headers=spec.headers, client_id=self.client_id, **options
             )
             name = spec.name or f"server {index}"
             self.members.append(Member(spec, name, client))
@@ -121,6 +125,10 @@ class Farm:
         self._settled = asyncio.Event()  # every server connected or failed to, once
         self._tasks: set[asyncio.Task[Any]] = set()
         self.moves = 0  # jobs moved to another server so far
+        # Called when a server's node list joins the united one after it was read (a server
+        # that answered late or came back): the session reads the united list again.
+        self.nodes_changed: Callable[[], None] | None = None
+        self._united_read = False
 
     def __repr__(self) -> str:
         return f"Farm({[m.url for m in self.members]!r})"
@@ -132,6 +140,12 @@ class Farm:
         job = self._jobs.get(prompt_id)
         return job.owner.name if job is not None and job.owner is not None else None
 
+    def located(self, prompt_id: str) -> tuple[str, str] | None:
+        """(name, address) of the server that runs (or ran) our prompt."""
+        job = self._jobs.get(prompt_id)
+        owner = job.owner if job is not None else None
+        return (owner.name, owner.url) if owner is not None else None
+
     def servers(self) -> list[ServerState]:
         return [
             ServerState(
@@ -140,6 +154,8 @@ class Farm:
                 m.up,
                 sum(1 for j in self._jobs.values() if j.owner is m and not j.ended_on_owner),
                 m.others,
+                m.queue_remaining,
+                m.stats,
             )
             for m in self.members
         ]
@@ -380,8 +396,11 @@ class Farm:
     async def _after_connect(self, member: Member, came_back: bool) -> None:
         try:
             await self._info(member, refresh=came_back)
+            if self._united_read and self.nodes_changed is not None:
+                self.nodes_changed()
+            member.stats = await member.client.system_stats()
         except ComfyError as err:
-            log.warning("Could not read the node list of %s: %s", member.name, err)
+            log.warning("Could not read the node list or stats of %s: %s", member.name, err)
         if came_back:
             await self._clean_moved_out(member)
             await self._move_jobs(member, only_unknown=True)
@@ -405,7 +424,7 @@ class Farm:
         member.probing = True
         try:
             async with asyncio.timeout(self._health_timeout):
-                await member.client.system_stats()
+                member.stats = await member.client.system_stats()
         except (ComfyError, TimeoutError) as err:
             member.probing = False
             if member.answering:
@@ -573,7 +592,8 @@ class Farm:
         last: ComfyError | None = None
         for member in sorted(self.members, key=lambda m: not m.up):
             try:
-                return await member.client.system_stats()
+                member.stats = await member.client.system_stats()
+                return member.stats
             except ComfyError as err:
                 last = err
         assert last is not None
@@ -581,6 +601,7 @@ class Farm:
 
     async def object_info(self) -> ObjectInfo:
         """Every server's node list united: the form offers what any capable server has."""
+        self._united_read = True
         return merge_object_info(await self.object_infos())
 
     async def object_infos(self) -> dict[str, ObjectInfo]:

@@ -7,7 +7,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from desktop.comfy.object_info import ObjectInfo
+from desktop.comfy.object_info import SERVERS_KEY, ObjectInfo
 
 #: Files a loader reads from a model folder. Other combo values (samplers, uploaded inputs) are
 #: either the same everywhere or copied to every server by the farm.
@@ -45,7 +45,8 @@ def lacking(prompt: Mapping[str, Any], info: ObjectInfo) -> list[str]:
 
 def merge_object_info(infos: Mapping[str, ObjectInfo]) -> ObjectInfo:
     """One node list for the form: every class any server has; a combo offers every value any
-    server has (routing sends a job only where its values are)."""
+    server has (routing sends a job only where its values are), and marks the values only
+    some servers have with their names (``InputDef.servers_of``)."""
     merged: dict[str, Any] = {}
     for info in infos.values():
         for class_type, entry in info.raw.items():
@@ -53,7 +54,33 @@ def merge_object_info(infos: Mapping[str, ObjectInfo]) -> ObjectInfo:
                 merged[class_type] = copy.deepcopy(entry)
             else:
                 _unite_combos(merged[class_type], entry)
+    if len(infos) > 1:
+        for class_type, entry in merged.items():
+            _mark_holders(infos, class_type, entry)
     return ObjectInfo(merged)
+
+
+def _mark_holders(infos: Mapping[str, ObjectInfo], class_type: str, entry: Any) -> None:
+    inputs = entry.get("input") if isinstance(entry, dict) else None
+    if not isinstance(inputs, dict):
+        return
+    for section in ("required", "optional"):
+        specs = inputs.get(section)
+        if not isinstance(specs, dict):
+            continue
+        for name, spec in specs.items():
+            if _choices(spec) is None:
+                continue
+            partial = {
+                str(value): names
+                for value, names in holders(infos, class_type, name).items()
+                if len(names) < len(infos)
+            }
+            if not partial:
+                continue
+            if len(spec) < 2 or not isinstance(spec[1], dict):
+                spec[1:] = [{}]
+            spec[1][SERVERS_KEY] = partial
 
 
 def holders(

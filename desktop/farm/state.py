@@ -13,7 +13,7 @@ from desktop.comfy.client import ComfyClient
 from desktop.comfy.messages import Executed, StreamEvent
 from desktop.comfy.object_info import ObjectInfo
 from desktop.comfy.stream import EventStream
-from desktop.comfy.types import ImageRef
+from desktop.comfy.types import ImageRef, SystemStats
 
 if TYPE_CHECKING:
     from desktop.farm.farm import Farm
@@ -26,6 +26,7 @@ class ServerSpec:
     url: str
     name: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
+    client_options: Mapping[str, Any] = field(default_factory=dict)  # e.g. its CA file
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class ServerState:
     up: bool
     ours: int  # our jobs there, not finished
     others: int  # other people's jobs in its /queue (last seen)
+    queue_remaining: int = 0  # the server's own count (every client's jobs)
+    stats: SystemStats | None = None  # last /system_stats (GPU, free VRAM); None until read
 
 
 class Member:
@@ -53,6 +56,7 @@ class Member:
         self.others = 0
         self.queue_read_at = -1e9
         self.queue_remaining = 0
+        self.stats: SystemStats | None = None
         self.executing: str | None = None
         self.moved_out: set[str] = set()  # our prompts that may still sit in its queue
         self.move_lock = asyncio.Lock()

@@ -82,7 +82,7 @@ class LibrarySink:
             data=data,
             server_filename=output.ref.filename,
             prompt_id=job.id,
-            server_url=job.server_url,
+            server_url=job.ran_on_url or job.server_url,
             node_id=output.node_id,
             node_title=node_title(job.prompt, output.node_id) or "",
             batch_index=output.batch_index,

@@ -90,6 +90,10 @@ class JobManager:
         collect_policy: CollectPolicy | None = None,
     ) -> None:
         self._client = client
+        # A farm says which of its servers runs a job (``Farm.located``); one server does not.
+        self._located: Callable[[str], tuple[str, str] | None] | None = getattr(
+            client, "located", None
+        )
         self.server_url = server_url or str(getattr(client, "base_url", ""))
         self._journal = Journal(journal_path, self.server_url) if journal_path else None
         self._sink: ResultSink = result_sink or FolderSink(paths.data_dir() / "Results")
@@ -199,6 +203,7 @@ class JobManager:
         update = mutation()
         if not update.changed:
             return update
+        self._locate(tracker)
         after = tracker.snapshot
         self._notify(after)
         if (
@@ -215,6 +220,12 @@ class JobManager:
                 if not fut.done():
                     fut.set_result(after)
         return update
+
+    def _locate(self, tracker: JobTracker) -> None:
+        """A farm moves jobs between servers: keep the snapshot saying where it runs."""
+        where = self._located(tracker.id) if self._located is not None else None
+        if where is not None:
+            tracker.runs_on(*where)
 
     # Used by the collector and the queue sync, which work on the manager's behalf.
 

@@ -129,6 +129,9 @@ class JobSnapshot:
     # have no live preview and no cancel), and the job's id there when it is not ``id``.
     backend: str = "comfyui"
     remote_id: str | None = None
+    # A farm: the name and address of the server that runs (or ran) the job; "" otherwise.
+    ran_on: str = ""
+    ran_on_url: str = ""
 
     @property
     def finished(self) -> bool:

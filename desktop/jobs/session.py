@@ -130,6 +130,8 @@ class ServerSession:
         self.object_info: ObjectInfo | None = None
         self._object_info_version: str | None = None
         self._load_object_info = load_object_info
+        if load_object_info and hasattr(self.client, "nodes_changed"):
+            self.client.nodes_changed = self._nodes_changed
         self._stats_interval = stats_interval
         self._stream: EventSource | None = None
         self._tasks = TaskSet()
@@ -251,11 +253,26 @@ class ServerSession:
             version = await self._version()
             if self.object_info is not None and version == self._object_info_version:
                 return
-            cached = await _cache.load_cached_object_info(self.client.base_url, version)
+            cacheable = getattr(self.client, "object_info_cacheable", True)
+            cached = (
+                await _cache.load_cached_object_info(self.client.base_url, version)
+                if cacheable
+                else None
+            )
             if cached is not None:
                 self._publish_info(cached, version)
             else:
                 await self.refresh_object_info()
+        except ComfyError as err:
+            log.warning("Could not load node definitions: %s", err)
+
+    def _nodes_changed(self) -> None:
+        if self.object_info is not None:
+            self._spawn(self._refresh_quietly(), "session-object-info")
+
+    async def _refresh_quietly(self) -> None:
+        try:
+            await self.refresh_object_info()
         except ComfyError as err:
             log.warning("Could not load node definitions: %s", err)
 
@@ -264,7 +281,8 @@ class ServerSession:
         info = await self.client.object_info()
         version = await self._version()
         self._publish_info(info, version)
-        await _cache.store_object_info(self.client.base_url, version, info)
+        if getattr(self.client, "object_info_cacheable", True):
+            await _cache.store_object_info(self.client.base_url, version, info)
         return info
 
     def _publish_info(self, info: ObjectInfo, version: str) -> None:

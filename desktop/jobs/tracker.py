@@ -212,6 +212,9 @@ class JobTracker:
             return NOTHING
         return self._set(server_unreachable=not reachable)
 
+    def runs_on(self, name: str, url: str) -> Update:
+        return self._set(ran_on=name, ran_on_url=url)
+
     def request_cancel(self) -> Update:
         return self._set(cancel_requested=True)
 

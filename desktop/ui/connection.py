@@ -19,24 +19,29 @@ import enum
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from desktop.secrets import Credentials, Persistence, SecretStore
-from desktop.settings import ServerOptions
+from desktop.settings import FarmServer, ServerOptions
 from desktop.ui.error_text import error_text
 from desktop.ui.tasks import TaskOwner
 
 if TYPE_CHECKING:
     from desktop.comfy.types import SystemStats
+    from desktop.farm.state import ServerState
     from desktop.jobs.session import ServerSession, SessionStatus
 
 log = logging.getLogger("comfydesk.ui")
 
 SessionFactory = Callable[[str, Mapping[str, str], ServerOptions], "ServerSession"]
+# A farm: each server with its headers (token) and options.
+FarmMember = tuple[FarmServer, Mapping[str, str], ServerOptions]
+FarmFactory = Callable[[Sequence[FarmMember]], "ServerSession"]
+_FARM_REFRESH_MS = 2000  # servers come and go without a session status change: look again
 
 
 class Phase(enum.Enum):
@@ -62,6 +67,19 @@ class ConnectionRequest:
     credentials: Credentials | None = None  # None: use what the keyring has for url
     options: ServerOptions | None = None  # None: what settings have for url
     demo: bool = False  # the in-process demo server: labelled, never remembered
+    # Several servers as one (a farm); ``url`` is then only a label. ``farm_credentials`` by
+    # server address; an address missing there uses what the keyring has.
+    farm: tuple[FarmServer, ...] = ()
+    farm_credentials: Mapping[str, Credentials] | None = None
+
+    @classmethod
+    def for_farm(
+        cls, servers: Sequence[FarmServer], credentials: Mapping[str, Credentials] | None = None
+    ) -> ConnectionRequest:
+        label = QCoreApplication.translate("Connection", "Farm: {servers}").format(
+            servers=", ".join(s.shown_name for s in servers)
+        )
+        return cls(label, farm=tuple(servers), farm_credentials=credentials)
 
 
 @dataclass(frozen=True)
@@ -82,6 +100,18 @@ def gpu_name(raw: str) -> str:
     if rest and ":" in first:
         name = rest
     return name
+
+
+def farm_summary(states: Sequence[ServerState]) -> str:
+    """``gpu-1: ComfyUI 0.3.64 · RTX 4090 · … │ gpu-2: not answering``."""
+    parts = []
+    for state in states:
+        if state.up:
+            summary = server_summary(state.stats, state.queue_remaining)
+        else:
+            summary = QCoreApplication.translate("Connection", "not answering")
+        parts.append(f"{state.name}: {summary}")
+    return " │ ".join(parts)
 
 
 def server_summary(stats: SystemStats | None, queue_remaining: int | None) -> str:
@@ -113,6 +143,7 @@ class ConnectionViewModel(QObject):
     changed = Signal()  # phase, status or countdown changed: re-read the properties
     session_changed = Signal(object)  # the new ServerSession, or None
     server_used = Signal(str, object)  # url, ServerOptions: remember as the last server
+    farm_used = Signal(object)  # tuple[FarmServer, ...]: remember as the last connection
     credentials_loaded = Signal(str, object)  # url, Credentials (for the connection dialog)
     notice = Signal(str)  # a one-off message for the status bar
 
@@ -122,10 +153,17 @@ class ConnectionViewModel(QObject):
         session_factory: SessionFactory,
         secrets: SecretStore,
         options_for: Callable[[str], ServerOptions],
+        farm_factory: FarmFactory | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._factory = session_factory
+        self._farm_factory = farm_factory
+        self._farm: tuple[FarmServer, ...] = ()
+        self._farm_seen: tuple[Any, ...] = ()
+        self._farm_timer = QTimer(self)
+        self._farm_timer.setInterval(_FARM_REFRESH_MS)
+        self._farm_timer.timeout.connect(self._look_at_farm)
         self._secrets = secrets
         self._options_for = options_for
         self._tasks = TaskOwner(self, area="ui")
@@ -164,6 +202,16 @@ class ConnectionViewModel(QObject):
         return self._status
 
     @property
+    def farm(self) -> tuple[FarmServer, ...]:
+        """The servers of the farm in use; () for one server."""
+        return self._farm
+
+    def farm_states(self) -> list[ServerState]:
+        """Each farm server as last seen (up, queue, GPU); [] for one server."""
+        servers = getattr(self._session.client, "servers", None) if self._session else None
+        return list(servers()) if callable(servers) else []
+
+    @property
     def keyring_available(self) -> bool:
         return self._secrets.keyring_available
 
@@ -184,6 +232,8 @@ class ConnectionViewModel(QObject):
         url = self._url
         status = self._status
         core_reason = (status.reason if status else "") or self._failure
+        if self._farm:
+            return self._describe_farm(core_reason)
         if self._phase is Phase.CONNECTING:
             return ConnectionText(
                 QCoreApplication.translate("Connection", "Connecting…"),
@@ -227,6 +277,54 @@ class ConnectionViewModel(QObject):
             ),
             core_reason,
         )
+
+    def _describe_farm(self, core_reason: str) -> ConnectionText:
+        states = self.farm_states()
+        total = len(self._farm)
+        if self._phase is Phase.CONNECTING:
+            return ConnectionText(
+                QCoreApplication.translate("Connection", "Connecting…"),
+                QCoreApplication.translate(
+                    "Connection", "Contacting {count} ComfyUI servers…"
+                ).format(count=total),
+                "",
+            )
+        if self._phase is Phase.CONNECTED:
+            up = sum(s.up for s in states)
+            return ConnectionText(
+                QCoreApplication.translate(
+                    "Connection", "Connected — {up} of {total} servers"
+                ).format(up=up, total=total),
+                farm_summary(states),
+                "",
+            )
+        if self._phase is Phase.IDLE:
+            return ConnectionText(
+                QCoreApplication.translate("Connection", "Not connected"),
+                QCoreApplication.translate(
+                    "Connection", "Connect to a ComfyUI server to start generating."
+                ),
+                core_reason,
+            )
+        return ConnectionText(
+            QCoreApplication.translate("Connection", "Disconnected"),
+            QCoreApplication.translate(
+                "Connection",
+                "None of the farm's {count} servers answers — start them, or check their "
+                "addresses in Connection settings.",
+            ).format(count=total),
+            core_reason,
+        )
+
+    @Slot()
+    def _look_at_farm(self) -> None:
+        seen = tuple(
+            (s.up, s.ours, s.queue_remaining, s.stats.devices[:1] if s.stats else None)
+            for s in self.farm_states()
+        )
+        if seen != self._farm_seen:
+            self._farm_seen = seen
+            self.changed.emit()
 
     # ------------------------------------------------------------------ commands
 
@@ -279,7 +377,11 @@ class ConnectionViewModel(QObject):
         async with self._switch:
             await self._drop_session()
             self._url, self._demo, self._failure = request.url, request.demo, ""
+            self._farm = request.farm
             self._set_phase(Phase.CONNECTING)
+            if request.farm:
+                await self._connect_farm(request)
+                return
             creds = request.credentials
             if creds is None:
                 creds = await asyncio.to_thread(self._secrets.load, request.url)
@@ -301,18 +403,44 @@ class ConnectionViewModel(QObject):
                 self._failure = str(err)
                 self._set_phase(Phase.DISCONNECTED)
                 return
-            self._session = session
-            self._unsubscribe = session.on_status(self._on_status)
             if not request.demo:
                 self.server_used.emit(request.url, options)
-            self.session_changed.emit(session)
-            try:
-                await session.start()
-            except Exception as err:  # e.g. an unreadable job journal: say so, stay usable
-                log.exception("Could not start the session for %s", request.url)
-                await self._drop_session()
-                self._failure = error_text(err)
-                self._set_phase(Phase.DISCONNECTED, force=True)
+            await self._start(session, request.url)
+
+    async def _start(self, session: ServerSession, label: str) -> None:
+        self._session = session
+        self._unsubscribe = session.on_status(self._on_status)
+        self.session_changed.emit(session)
+        try:
+            await session.start()
+        except Exception as err:  # e.g. an unreadable job journal: say so, stay usable
+            log.exception("Could not start the session for %s", label)
+            await self._drop_session()
+            self._failure = error_text(err)
+            self._set_phase(Phase.DISCONNECTED, force=True)
+
+    async def _connect_farm(self, request: ConnectionRequest) -> None:
+        given = request.farm_credentials or {}
+        members: list[FarmMember] = []
+        for server in request.farm:
+            creds = given.get(server.url)
+            if creds is None:
+                creds = await asyncio.to_thread(self._secrets.load, server.url)
+            else:
+                await asyncio.to_thread(self._secrets.save, server.url, creds)
+            members.append((server, creds.http_headers(), self._options_for(server.url)))
+        if self._farm_factory is None:
+            raise RuntimeError("this app was built without farm support")
+        try:
+            session = self._farm_factory(members)
+        except Exception as err:  # e.g. an unreadable CA file
+            log.warning("Cannot connect to the farm: %s", err)
+            self._failure = str(err)
+            self._set_phase(Phase.DISCONNECTED)
+            return
+        self.farm_used.emit(request.farm)
+        self._farm_timer.start()
+        await self._start(session, request.url)
 
     async def _drop_session(self) -> None:
         session, self._session = self._session, None
@@ -321,6 +449,8 @@ class ConnectionViewModel(QObject):
             self._unsubscribe = None
         self._status = None
         self._countdown.stop()
+        self._farm_timer.stop()
+        self._farm_seen = ()
         if session is not None:
             self.session_changed.emit(None)
             await session.close()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.secrets import Credentials
 from desktop.settings import (
+    FarmServer,
     HostedConnection,
     InvalidServerUrl,
     ServerOptions,
@@ -38,6 +39,7 @@ from desktop.settings import (
     normalize_server_url,
 )
 from desktop.ui.connection import ConnectionRequest, ConnectionViewModel
+from desktop.ui.farm_page import FarmPageError, FarmSettingsPage
 from desktop.ui.hosted.settings_page import HostedPageError, HostedSettingsPage
 from desktop.ui.i18n import QT_TRANSLATE_NOOP, Retranslatable
 
@@ -77,7 +79,7 @@ def is_exposed_plain_http(url: str) -> bool:
     return parts.scheme == "http" and host not in ("localhost", "127.0.0.1", "::1")
 
 
-KIND_COMFYUI, KIND_HOSTED = "comfyui", "hosted"
+KIND_COMFYUI, KIND_HOSTED, KIND_FARM = "comfyui", "hosted", "farm"
 
 
 class ConnectionDialog(Retranslatable, QDialog):
@@ -90,6 +92,7 @@ class ConnectionDialog(Retranslatable, QDialog):
         recent: tuple[str, ...],
         options_for: Any,
         hosted: HostedConnection | None = None,
+        farm: tuple[FarmServer, ...] = (),
         kind: str = KIND_COMFYUI,
         parent: QWidget | None = None,
     ) -> None:
@@ -99,10 +102,13 @@ class ConnectionDialog(Retranslatable, QDialog):
         self.kind_box = QComboBox()
         self.kind_box.setObjectName("connectionKind")
         self.kind_box.addItem("", KIND_COMFYUI)
+        self.kind_box.addItem("", KIND_FARM)
         self.kind_box.addItem("", KIND_HOSTED)
         self.kind_label = QLabel()
         self.kind_label.setBuddy(self.kind_box)
         self.hosted_page = HostedSettingsPage(hosted or HostedConnection())
+        self.farm_page = FarmSettingsPage(farm)
+        self.farm_page.credentials_requested.connect(vm.request_credentials)
         self._options_for = options_for
         self._loaded_for = ""
 
@@ -163,6 +169,7 @@ class ConnectionDialog(Retranslatable, QDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(comfy_page)
         self.pages.addWidget(self.hosted_page)
+        self.pages.addWidget(self.farm_page)
         kind_form = QFormLayout()
         kind_form.addRow(self.kind_label, self.kind_box)
         layout = QVBoxLayout(self)
@@ -187,7 +194,8 @@ class ConnectionDialog(Retranslatable, QDialog):
     @Slot()
     def _kind_changed(self) -> None:
         hosted = self.kind == KIND_HOSTED
-        self.pages.setCurrentWidget(self.hosted_page if hosted else self.comfy_page)
+        pages = {KIND_HOSTED: self.hosted_page, KIND_FARM: self.farm_page}
+        self.pages.setCurrentWidget(pages.get(self.kind, self.comfy_page))
         self.error.clear()
         self._update_warning()
         self._set_title()
@@ -200,6 +208,8 @@ class ConnectionDialog(Retranslatable, QDialog):
     def _set_title(self) -> None:
         if self.kind == KIND_HOSTED:
             self.setWindowTitle(self.tr("Connect to a hosted workflow service"))
+        elif self.kind == KIND_FARM:
+            self.setWindowTitle(self.tr("Connect to several ComfyUI servers"))
         else:
             self.setWindowTitle(self.tr("Connect to a ComfyUI server"))
 
@@ -207,7 +217,8 @@ class ConnectionDialog(Retranslatable, QDialog):
         self._set_title()
         self.kind_label.setText(self.tr("Connection kind:"))
         self.kind_box.setItemText(0, self.tr("ComfyUI server"))
-        self.kind_box.setItemText(1, self.tr("Hosted workflow (GenStudio)"))
+        self.kind_box.setItemText(1, self.tr("Several ComfyUI servers (a farm)"))
+        self.kind_box.setItemText(2, self.tr("Hosted workflow (GenStudio)"))
         labels = (
             self.tr("Server address:"),
             self.tr("Access token:"),
@@ -238,7 +249,7 @@ class ConnectionDialog(Retranslatable, QDialog):
         self._update_warning()
 
     def _update_warning(self) -> None:
-        if self.kind_box.currentData() == KIND_HOSTED:
+        if self.kind_box.currentData() in (KIND_HOSTED, KIND_FARM):
             self.warning.clear()
             return
         try:
@@ -278,6 +289,7 @@ class ConnectionDialog(Retranslatable, QDialog):
         if url == hosted_entry:
             self.hosted_page.set_key(creds.token)
             return
+        self.farm_page.set_credentials(url, creds)
         if url != self._loaded_for:
             return
         self.token_edit.setText(creds.token)
@@ -336,11 +348,28 @@ class ConnectionDialog(Retranslatable, QDialog):
         if self.kind == KIND_HOSTED:
             self._connect_hosted()
             return
+        if self.kind == KIND_FARM:
+            self._connect_farm()
+            return
         request = self._validated_request()
         if request is None:
             return
         self.error.clear()
         self._vm.connect_to(request)
+        self.accept()
+
+    def _connect_farm(self) -> None:
+        try:
+            servers, credentials = self.farm_page.validated()
+        except FarmPageError as err:
+            self.error.setText(str(err))
+            return
+        self.error.clear()
+        if len(servers) == 1:  # one server is the plain case
+            url = servers[0].url
+            self._vm.connect_to(ConnectionRequest(url, credentials=credentials[url]))
+        else:
+            self._vm.connect_to(ConnectionRequest.for_farm(servers, credentials))
         self.accept()
 
     def _connect_hosted(self) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.jobs.model import JobState
 from desktop.ui.queue_model import ROW_ROLE, THUMB_ROLE, QueueRow
-from desktop.ui.queue_text import failure_text, state_text
+from desktop.ui.queue_text import failure_text, server_text, state_text
 
 ROW_HEIGHT = 56
 THUMB = 44
@@ -30,6 +30,9 @@ def row_texts(row: QueueRow) -> tuple[str, str]:
     if job is None:
         return other_text(row)
     status = state_text(job)
+    where = server_text(job)
+    if where:
+        status = f"{status} · {where}"
     reason = failure_text(job)
     if reason:
         status = f"{status} — {reason}"

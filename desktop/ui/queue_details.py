@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 from desktop.jobs.model import JobSnapshot, JobState
 from desktop.ui.fitting import WrappingLabel
 from desktop.ui.i18n import Retranslatable
-from desktop.ui.queue_text import failure_text, parameter_lines, state_text, technical_text
+from desktop.ui.queue_text import (
+    failure_text,
+    parameter_lines,
+    server_text,
+    state_text,
+    technical_text,
+)
 
 _RETRYABLE = frozenset(
     {JobState.FAILED, JobState.INTERRUPTED, JobState.CANCELLED, JobState.LOST, JobState.SUCCEEDED}
@@ -133,7 +139,9 @@ class JobDetails(Retranslatable, QWidget):
         if job is None:
             return
         self.title.setText(job.title)
-        self.state.setText(state_text(job))
+        where = server_text(job)
+        self.state.setText(f"{state_text(job)} · {where}" if where else state_text(job))
+        self.state.setToolTip(job.ran_on_url)
         reason = failure_text(job)
         self.error.setText(reason)
         self.error.setToolTip(reason)  # all of it, where a long word is cut off

@@ -71,6 +71,13 @@ def state_text(job: JobSnapshot) -> str:
     }[state]
 
 
+def server_text(job: JobSnapshot) -> str:
+    """``on gpu-2``: which server of a farm runs (or ran) the job; "" with one server."""
+    if not job.ran_on:
+        return ""
+    return QCoreApplication.translate("JobText", "on {server}").format(server=job.ran_on)
+
+
 def timing_text(job: JobSnapshot, elapsed: float | None) -> str:
     """``1:05 elapsed · about 0:20 left`` while running; ``took 1:25`` when done."""
     if elapsed is None:

@@ -83,6 +83,8 @@ class ParamSpec:
     multiselect: bool = False
     # The server fetches the options elsewhere (e.g. LoadImageOutput); ``choices`` is empty.
     remote_choices: bool = False
+    # A farm: the choices only some servers have, as (choice text, names of those servers).
+    choice_servers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def key(self) -> ParamKey:
@@ -199,6 +201,7 @@ def _spec(node_id: str, idef: InputDef, node_def: NodeDef, value: Any, title: st
         read_only=kind is ParamKind.UNKNOWN,
         multiselect=idef.multiselect,
         remote_choices=idef.type == "COMBO" and idef.choices is None,
+        choice_servers=tuple(idef.servers_of.items()),
     )
 
 

@@ -7,6 +7,8 @@ import copy
 from desktop.comfy.object_info import ObjectInfo
 from desktop.farm.needs import holders, lacking, merge_object_info
 from desktop.farm.routing import DEFAULT_JOB_SECONDS, Timings, expected_wait, workflow_key
+from desktop.workflow.document import Workflow
+from desktop.workflow.params import derive_params
 from tests.conftest import recorded_object_info_raw
 from tests.protocol.jobs_support import txt2img
 
@@ -60,3 +62,22 @@ def test_expected_wait_uses_this_servers_time_for_this_workflow() -> None:
     )
     # A server new to this workflow is assumed as fast as the others were with it.
     assert timings.per_job("new", "w") == 2.5
+
+
+def test_the_form_sees_which_servers_have_a_model_only_some_have() -> None:
+    infos = {
+        "a": info_with(["one.safetensors"]),
+        "b": info_with(["two.safetensors", "one.safetensors"]),
+        "c": info_with(["two.safetensors", "one.safetensors"], drop="SaveImage"),
+    }
+    ckpt = merge_object_info(infos)["CheckpointLoaderSimple"].input("ckpt_name")
+    assert ckpt is not None
+    assert ckpt.servers_of == {"two.safetensors": ("b", "c")}  # "one" is everywhere: no mark
+    assert ckpt.choices == ("one.safetensors", "two.safetensors")
+    loader = {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "one.safetensors"}}
+    (spec,) = derive_params(Workflow({"4": loader}), merge_object_info(infos))
+    assert spec.choice_servers == (("two.safetensors", ("b", "c")),)
+    # One server: nothing to mark.
+    single = merge_object_info({"a": infos["a"]})["CheckpointLoaderSimple"].input("ckpt_name")
+    assert single is not None
+    assert single.servers_of == {}

@@ -11,6 +11,7 @@ from desktop import paths
 from desktop.settings import (
     DEFAULT_SERVER_URL,
     MAX_RECENT,
+    FarmServer,
     InvalidServerUrl,
     ServerOptions,
     Settings,
@@ -177,3 +178,22 @@ def test_normalize_server_url_rejects(text: str, code: str) -> None:
         normalize_server_url(text)
     assert info.value.code == code
     assert str(info.value)
+
+
+def test_a_farm_is_remembered_and_one_server_switches_back(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path / "cfg")
+    farm = (FarmServer("http://gpu-1:8188", "Desk"), FarmServer("http://gpu-2:8188"))
+    store.save(Settings().with_farm(farm))
+    loaded = store.load()
+    assert loaded.backend == "farm"
+    assert loaded.farm == farm
+    assert loaded.farm[1].shown_name == "gpu-2:8188"
+    assert loaded.with_server("http://gpu-1:8188").backend == "comfyui"
+
+
+def test_a_broken_farm_entry_is_dropped_and_an_empty_farm_is_not_used() -> None:
+    data = Settings().with_farm((FarmServer("http://a:1"),)).to_json()
+    data["farm"] = [{"url": "not a url"}, {"url": "http://a:1/", "name": 3}, "x", {"url": "a:1"}]
+    assert Settings.from_json(data).farm == (FarmServer("http://a:1"),)
+    data["farm"] = []
+    assert Settings.from_json(data).backend == "comfyui"

@@ -8,12 +8,30 @@ popup): a form has many combo boxes and the artist opens few of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent
-from PySide6.QtWidgets import QComboBox, QCompleter, QHBoxLayout, QLineEdit, QListView, QWidget
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QStringListModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from desktop.ui.form.widgets.base import FocusedWheel, ParamEditor
 
@@ -68,6 +86,56 @@ class _FirstMatchOnEnter(QObject):
         return False
 
 
+NOTE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _EntryList(QStringListModel):
+    """The entries, each with an optional note (a farm: the servers that have it) shown dimmed
+    at the right of the drop-down row and as its tooltip; the text itself stays the value."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.notes: Mapping[str, str] = {}
+        self.tips: Mapping[str, str] = {}
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if role in (NOTE_ROLE, Qt.ItemDataRole.ToolTipRole) and (self.notes or self.tips):
+            text = super().data(index, Qt.ItemDataRole.DisplayRole)
+            return (self.notes if role == NOTE_ROLE else self.tips).get(text)
+        return super().data(index, role)
+
+
+class _NoteDelegate(QStyledItemDelegate):
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        note = index.data(NOTE_ROLE)
+        if not note:
+            super().paint(painter, option, index)
+            return
+        rect = option.rect
+        width = option.fontMetrics.horizontalAdvance(note) + 12
+        shrunk = QStyleOptionViewItem(option)
+        shrunk.rect = rect.adjusted(0, 0, -width, 0)
+        super().paint(painter, shrunk, index)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        role = QPalette.ColorRole.PlaceholderText
+        if selected:
+            role = QPalette.ColorRole.HighlightedText
+        painter.save()
+        painter.setPen(palette.color(role))
+        painter.drawText(
+            rect.adjusted(0, 0, -6, 0),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            note,
+        )
+        painter.restore()
+
+
 class SearchableComboBox(FocusedWheel, QComboBox):
     """Editable combo over a string list; ``picked`` fires with the chosen entry's text."""
 
@@ -84,7 +152,7 @@ class SearchableComboBox(FocusedWheel, QComboBox):
         # The default policy measures every entry's width: slow for 10,000 file names.
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(8)  # fits a 320 px panel beside its label
-        self._list = QStringListModel(self)
+        self._list = _EntryList(self)
         self.setModel(self._list)
         self._completer: QCompleter | None = None
         self._view_ready = False
@@ -112,6 +180,7 @@ class SearchableComboBox(FocusedWheel, QComboBox):
         popup = completer.popup()
         if isinstance(popup, QListView):
             popup.setUniformItemSizes(True)
+            popup.setItemDelegate(_NoteDelegate(popup))
         # Runs before the completer's own filter (the last installed runs first).
         if popup is not None:
             popup.installEventFilter(_FirstMatchOnEnter(completer))
@@ -128,6 +197,7 @@ class SearchableComboBox(FocusedWheel, QComboBox):
         view.setUniformItemSizes(True)
         view.setLayoutMode(QListView.LayoutMode.Batched)
         self.setView(view)
+        view.setItemDelegate(_NoteDelegate(view))
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         self._install_completer()
@@ -137,7 +207,14 @@ class SearchableComboBox(FocusedWheel, QComboBox):
         self._install_view()
         super().showPopup()
 
-    def set_entries(self, entries: Sequence[str]) -> None:
+    def set_entries(
+        self,
+        entries: Sequence[str],
+        notes: Mapping[str, str] | None = None,
+        tips: Mapping[str, str] | None = None,
+    ) -> None:
+        """``notes``: a short word shown beside an entry in the list; ``tips``: its tooltip."""
+        self._list.notes, self._list.tips = dict(notes or {}), dict(tips or {})
         self._entries = list(entries)
         self._index = {text: i for i, text in enumerate(self._entries)}
         self._folded = {}
@@ -147,6 +224,9 @@ class SearchableComboBox(FocusedWheel, QComboBox):
 
     def entries(self) -> list[str]:
         return list(self._entries)
+
+    def note(self, text: str) -> str:
+        return self._list.notes.get(text, "")
 
     def show_text(self, text: str) -> None:
         """Select ``text``; a value the list lacks stays visible as typed text."""
@@ -214,6 +294,7 @@ class ChoiceEdit(ParamEditor):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
         self._by_text: dict[str, Any] = {}
+        self._tips: dict[str, str] = {}
         self._last_text = ""
         self.combo.picked.connect(self._on_picked)
         self.combo.line.editingFinished.connect(self._restore_unknown_text)
@@ -230,16 +311,30 @@ class ChoiceEdit(ParamEditor):
     def _apply_spec(self, spec: ParamSpec) -> None:
         choices = spec.choices or ()
         self._by_text = {str(c): c for c in choices}
-        self.combo.set_entries(list(self._by_text))
+        self._tips = {
+            text: self.tr("Only on {servers}: a job using it runs there.").format(
+                servers=", ".join(servers)
+            )
+            for text, servers in spec.choice_servers
+        }
+        notes = {text: ", ".join(servers) for text, servers in spec.choice_servers}
+        self.combo.set_entries(list(self._by_text), notes, self._tips)
+        self._update_tip()
 
     def _show(self, value: Any) -> None:
         self._last_text = "" if value is None else str(value)
         self.combo.show_text(self._last_text)
+        self._update_tip()
+
+    def _update_tip(self) -> None:
+        # The chosen model decides where the job runs (farm routing): say so where it shows.
+        self.combo.setToolTip(self._tips.get(self._last_text, ""))
 
     def _on_picked(self, text: str) -> None:
         if text == self._last_text:
             return
         self._last_text = text
+        self._update_tip()
         self._emit(self._by_text.get(text, text))
 
     def _restore_unknown_text(self) -> None:
