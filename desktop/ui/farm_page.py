@@ -18,7 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.secrets import Credentials
-from desktop.settings import FarmServer, InvalidServerUrl, normalize_server_url
+from desktop.settings import (
+    DEFAULT_SERVER_URL,
+    FarmServer,
+    InvalidServerUrl,
+    normalize_server_url,
+)
 from desktop.ui.i18n import Retranslatable
 
 
@@ -99,7 +104,7 @@ class FarmSettingsPage(Retranslatable, QWidget):
 
     def _translate_row(self, row: _ServerRow) -> None:
         row.name.setPlaceholderText(self.tr("e.g. Desk GPU"))
-        row.url.setPlaceholderText("http://127.0.0.1:8188")
+        row.url.setPlaceholderText(DEFAULT_SERVER_URL)
         row.token.setPlaceholderText(self.tr("Optional"))
         row.remove.setText(self.tr("Remove"))
 

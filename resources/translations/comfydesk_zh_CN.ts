@@ -25,6 +25,13 @@
     </message>
 </context>
 <context>
+    <name>ChoiceEdit</name>
+    <message>
+        <source>Only on {servers}: a job using it runs there.</source>
+        <translation>仅在 {servers} 上有：使用它的任务会在那里运行。</translation>
+    </message>
+</context>
+<context>
     <name>ComfyDeskApp</name>
     <message>
         <source>Settings could not be saved: {error}</source>
@@ -56,6 +63,14 @@
 </context>
 <context>
     <name>Connection</name>
+    <message>
+        <source>Farm: {servers}</source>
+        <translation>服务器组：{servers}</translation>
+    </message>
+    <message>
+        <source>not answering</source>
+        <translation>无响应</translation>
+    </message>
     <message>
         <source>ComfyUI {version}</source>
         <translation>ComfyUI {version}</translation>
@@ -103,6 +118,18 @@
     <message>
         <source>Connect to a ComfyUI server to start generating.</source>
         <translation>连接到 ComfyUI 服务器即可开始生成。</translation>
+    </message>
+    <message>
+        <source>Contacting {count} ComfyUI servers…</source>
+        <translation>正在联系 {count} 台 ComfyUI 服务器…</translation>
+    </message>
+    <message>
+        <source>Connected — {up} of {total} servers</source>
+        <translation>已连接——{total} 台服务器中 {up} 台在线</translation>
+    </message>
+    <message>
+        <source>None of the farm&apos;s {count} servers answers — start them, or check their addresses in Connection settings.</source>
+        <translation>服务器组的 {count} 台服务器都没有响应——请启动它们，或在“连接设置”中检查地址。</translation>
     </message>
     <message>
         <source>No system keyring is available, so the access token is kept only until ComfyDesk quits.</source>
@@ -232,12 +259,20 @@
         <translation>连接托管工作流服务</translation>
     </message>
     <message>
+        <source>Connect to several ComfyUI servers</source>
+        <translation>连接多台 ComfyUI 服务器</translation>
+    </message>
+    <message>
         <source>Connection kind:</source>
         <translation>连接类型：</translation>
     </message>
     <message>
         <source>ComfyUI server</source>
         <translation>ComfyUI 服务器</translation>
+    </message>
+    <message>
+        <source>Several ComfyUI servers (a farm)</source>
+        <translation>多台 ComfyUI 服务器（服务器组）</translation>
     </message>
     <message>
         <source>Hosted workflow (GenStudio)</source>
@@ -404,6 +439,61 @@
     <message>
         <source>Export Pictures To</source>
         <translation>将图片导出到</translation>
+    </message>
+</context>
+<context>
+    <name>FarmSettingsPage</name>
+    <message>
+        <source>Use several ComfyUI servers as one: each job goes to a server that has its models, the one with the shortest wait. If a server stops, its jobs finish on another.</source>
+        <translation>把多台 ComfyUI 服务器当作一台使用：每个任务会发往拥有所需模型、等待时间最短的服务器。某台服务器停止时，它的任务会在另一台上完成。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Access token</source>
+        <translation>访问令牌</translation>
+    </message>
+    <message>
+        <source>Add a server</source>
+        <translation>添加服务器</translation>
+    </message>
+    <message>
+        <source>e.g. Desk GPU</source>
+        <translation>例如：桌面显卡</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Server {number}: “{text}” is not an address like {example}.</source>
+        <translation>第 {number} 台服务器：“{text}”不是有效地址，格式应类似 {example}。</translation>
+    </message>
+    <message>
+        <source>{url} is in the list twice.</source>
+        <translation>{url} 在列表中出现了两次。</translation>
+    </message>
+    <message>
+        <source>The access token cannot contain spaces or line breaks.</source>
+        <translation>访问令牌不能包含空格或换行。</translation>
+    </message>
+    <message>
+        <source>Give each server its own name.</source>
+        <translation>请为每台服务器起一个不同的名称。</translation>
+    </message>
+    <message>
+        <source>Add the address of at least one server.</source>
+        <translation>请至少添加一台服务器的地址。</translation>
     </message>
 </context>
 <context>
@@ -1526,6 +1616,10 @@
     <message>
         <source>Not accepted by the server</source>
         <translation>服务器未接受</translation>
+    </message>
+    <message>
+        <source>on {server}</source>
+        <translation>在 {server} 上</translation>
     </message>
     <message>
         <source>took {time}</source>
