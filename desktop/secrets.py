@@ -82,11 +82,6 @@ class SecretStore:
         backend = self._keyring()
         return not type(backend).__module__.startswith(_UNUSABLE_BACKENDS)
 
-    @property
-    def keyring_name(self) -> str:
-        backend = self._keyring()
-        return getattr(backend, "name", type(backend).__name__)
-
     def load(self, url: str) -> Credentials:
         """The credentials for ``url``; empty when there are none or the keyring fails."""
         with self._lock:

@@ -25,7 +25,7 @@ from desktop.comfy.errors import (
     ProtocolError,
 )
 from desktop.comfy.http import DEFAULT_MAX_DOWNLOAD, HttpTransport, looks_like_html
-from desktop.comfy.object_info import NodeDef, ObjectInfo, parse_node_def
+from desktop.comfy.object_info import ObjectInfo
 from desktop.comfy.offload import JsonOffloader
 from desktop.comfy.parsing import (
     parse_history,
@@ -158,16 +158,6 @@ class ComfyClient:
             raise ProtocolError("object_info is not a JSON object", self.base_url) from err
         return ObjectInfo(raw)
 
-    async def node_info(self, class_type: str) -> NodeDef | None:
-        """One class from ``/object_info/{class}``; None when the server does not have it."""
-        body = await self._http.get_json(self._http.api_url("object_info", class_type))
-        if not isinstance(body, dict):
-            raise ProtocolError("object_info entry is not a JSON object", self.base_url)
-        entry = body.get(class_type)
-        if not isinstance(entry, dict):
-            return None
-        return parse_node_def(class_type, entry)
-
     async def model_folders(self) -> list[str]:
         return parse_string_list(await self._http.get_json(self._http.api_url("models")), "models")
 
@@ -220,17 +210,10 @@ class ComfyClient:
     async def delete_queued(self, prompt_ids: Sequence[str]) -> None:
         await self._http.post(self._http.api_url("queue"), {"delete": list(prompt_ids)})
 
-    async def clear_queue(self) -> None:
-        await self._http.post(self._http.api_url("queue"), {"clear": True})
-
     async def interrupt(self, prompt_id: str | None = None) -> None:
         """Stop ``prompt_id`` if it is running; ``None`` stops whatever runs (anyone's)."""
         body = {} if prompt_id is None else {"prompt_id": prompt_id}
         await self._http.post(self._http.api_url("interrupt"), body)
-
-    async def free(self, *, unload_models: bool = False, free_memory: bool = False) -> None:
-        body = {"unload_models": unload_models, "free_memory": free_memory}
-        await self._http.post(self._http.api_url("free"), body)
 
     # ------------------------------------------------------------------ history and files
 

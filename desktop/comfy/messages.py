@@ -368,8 +368,3 @@ def parse_binary(frame: bytes, received_at: float | None = None) -> BinaryMessag
             event=event,
         )
     return MalformedFrame(f"unknown binary event {event}", len(frame))
-
-
-def prompt_id_of(message: StreamEvent) -> str | None:
-    """The prompt a message belongs to, if it says."""
-    return getattr(message, "prompt_id", None)

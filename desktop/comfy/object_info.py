@@ -145,10 +145,6 @@ class NodeDef:
     def input(self, name: str) -> InputDef | None:
         return self._by_name.get(name)
 
-    @property
-    def widget_inputs(self) -> tuple[InputDef, ...]:
-        return tuple(i for i in self.inputs if i.is_widget)
-
 
 def parse_input(name: str, spec: Any, required: bool) -> InputDef:
     """One input from its spec: ``[type, {options}]`` or ``[[choices], {options}]``."""

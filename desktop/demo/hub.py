@@ -90,10 +90,6 @@ class Hub:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await connection.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server going away")
 
-    def clear_outbox(self) -> None:
-        while not self._outbox.empty():
-            self._outbox.get_nowait()
-
 
 def preview_frame(jpeg: bytes) -> bytes:
     return struct.pack(">II", PREVIEW_IMAGE, JPEG_FORMAT) + jpeg

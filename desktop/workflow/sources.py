@@ -38,7 +38,6 @@ log = logging.getLogger("comfydesk.workflow")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_JSON_DEPTH = 64
 
-Format = Literal["api", "ui", "png", "webp", "unknown"]
 _JSON_START = (b"{", b"[")
 
 
@@ -113,20 +112,6 @@ def _classify(value: Any) -> Literal["api", "ui", "unknown"]:
 
 def _looks_like_json(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in _JSON_START
-
-
-def detect_format(data: bytes) -> Format:
-    """What kind of workflow source ``data`` is (JSON is parsed to tell API from UI)."""
-    if is_png(data):
-        return "png"
-    if is_webp(data):
-        return "webp"
-    if not _looks_like_json(data) or len(data) > MAX_FILE_BYTES:
-        return "unknown"
-    try:
-        return _classify(_parse_json(data))
-    except _BadJson:
-        return "unknown"
 
 
 def _unwrap_request(value: Any) -> tuple[Any, Any]:

@@ -104,7 +104,6 @@ def test_object_info_gives_a_node_def_for_every_class(raw: dict) -> None:
     for name in info:
         node = info[name]
         assert isinstance(node, NodeDef)
-        node.widget_inputs  # noqa: B018
         for idef in node.inputs:
             assert node.input(idef.name) is not None
 

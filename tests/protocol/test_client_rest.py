@@ -62,17 +62,17 @@ async def test_unknown_model_folder_is_server_error(fake_comfy: RecordedComfy) -
     assert info.value.status == 404
 
 
-async def test_object_info_and_node_info(fake_comfy: RecordedComfy) -> None:
+async def test_object_info(fake_comfy: RecordedComfy) -> None:
     async with ComfyClient(fake_comfy.url) as client:
         info = await client.object_info()
         assert len(info) == len(recorded_body("00-server-info/object_info.json"))
         sampler = info["KSampler"]
         assert sampler.input("seed").max == 18446744073709551615
         assert sampler.input("sampler_name").type == "COMBO"
-        node = await client.node_info("LoadImage")
-        assert node is not None
-        assert node.input("image").image_upload
-        assert await client.node_info("NoSuchNode") is None
+        image = info["LoadImage"].input("image")
+        assert image is not None
+        assert image.image_upload
+        assert "NoSuchNode" not in info
         raw = await client.object_info_raw_bytes()
         assert json.loads(raw).keys() == info.raw.keys()
 
@@ -157,19 +157,15 @@ async def test_queue_routes(fake_comfy: RecordedComfy) -> None:
     async with ComfyClient(fake_comfy.url) as client:
         queue = await client.queue()
         await client.delete_queued(["a", "b"])
-        await client.clear_queue()
         await client.interrupt("6fa96e13-3bc8-46ae-932b-251a0f53856e")
         await client.interrupt()
-        await client.free(unload_models=True)
     assert queue.position("6fa96e13-3bc8-46ae-932b-251a0f53856e") == 0
     assert [p.number for p in queue.pending] == [11.0, 12.0]
     bodies = [(r.path, json.loads(r.body)) for r in fake_comfy.requests if r.method == "POST"]
     assert bodies == [
         ("/api/queue", {"delete": ["a", "b"]}),
-        ("/api/queue", {"clear": True}),
         ("/api/interrupt", {"prompt_id": "6fa96e13-3bc8-46ae-932b-251a0f53856e"}),
         ("/api/interrupt", {}),
-        ("/api/free", {"unload_models": True, "free_memory": False}),
     ]
 
 

@@ -23,6 +23,7 @@ from desktop.ui.form.thumbnails import decode_thumbnail
 from desktop.workflow.seeds import SeedMode
 from desktop.workflow.sources import load_workflow
 from tests.conftest import recorded_object_info_raw, shared_path
+from tests.ui.form_support import advance_seeds
 
 API = shared_path("workflows", "api")
 
@@ -111,12 +112,12 @@ def test_randomize_is_the_default_mode_and_advances(qtbot: QtBot) -> None:
     key = ("3", "seed")
     assert model.seed_modes() == {key: SeedMode.RANDOMIZE}
     with qtbot.waitSignal(model.value_changed) as changed:
-        model.advance_seeds(count=4)
+        advance_seeds(model, count=4)
     assert changed.args == [key]
     assert 0 <= model.value(key) <= 2**50
     model.set_seed_mode(key, SeedMode.DECREMENT)
     model.set_value(key, 1)
-    model.advance_seeds(count=3)
+    advance_seeds(model, count=3)
     assert model.value(key) == 2**64 - 2  # 0, then round to the maximum, then one below
 
 

@@ -27,6 +27,7 @@ from desktop.workflow.document import Workflow
 from desktop.workflow.seeds import SeedMode
 from desktop.workflow.sources import load_workflow
 from tests.conftest import recorded_object_info_raw, shared_path
+from tests.ui.form_support import advance_seeds
 
 API = shared_path("workflows", "api")
 IMAGES = shared_path("workflows", "images")
@@ -330,10 +331,10 @@ def test_seed_modes_dice_and_advance(qtbot: QtBot) -> None:
     key = ("3", "seed")
     seed.mode_actions[SeedMode.INCREMENT].trigger()
     assert model.seed_modes() == {key: SeedMode.INCREMENT}
-    model.advance_seeds(count=3)
+    advance_seeds(model, count=3)
     assert seed.number.spin.value() == 45
     seed.mode_actions[SeedMode.FIXED].trigger()
-    model.advance_seeds()
+    advance_seeds(model)
     assert model.value(key) == 45
 
     qtbot.mouseClick(seed.dice, Qt.MouseButton.LeftButton)

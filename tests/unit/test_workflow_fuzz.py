@@ -16,7 +16,7 @@ from desktop.workflow.errors import WorkflowError
 from desktop.workflow.layout import group_params
 from desktop.workflow.params import derive_params, validate_params
 from desktop.workflow.seeds import apply_seed_policy
-from desktop.workflow.sources import detect_format, load_workflow_bytes
+from desktop.workflow.sources import load_workflow_bytes
 from tests.unit.workflow_support import PNG_0, WEBP, recorded_object_info
 
 FUZZ = settings(
@@ -84,7 +84,6 @@ def _exercise(wf: Workflow) -> None:
 
 
 def _load(data: bytes, with_server: bool) -> None:
-    detect_format(data)
     error: WorkflowError | None = None
     try:
         wf = load_workflow_bytes(data, "fuzz.bin", OBJECT_INFO if with_server else None)

@@ -26,7 +26,6 @@ from desktop.workflow.errors import (
 )
 from desktop.workflow.sources import (
     aload_workflow,
-    detect_format,
     load_workflow,
     load_workflow_bytes,
 )
@@ -228,7 +227,6 @@ def test_wrapped_prompt_request_body() -> None:
 def test_bom_and_whitespace_before_json() -> None:
     data = b"\xef\xbb\xbf\n  " + json.dumps(PROMPT).encode()
     assert load_workflow_bytes(data, "bom.json").get("1", "text") == "猫"
-    assert detect_format(data) == "api"
 
 
 # -- UI format ---------------------------------------------------------------------------------
@@ -353,26 +351,6 @@ def test_converter_crash_becomes_workflow_error(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(UiConversionFailed) as info:
         load_workflow_bytes(json.dumps(UI).encode(), "crash.json", recorded_object_info())
     assert str(info.value) == "Could not convert “crash.json” from the web editor's format."
-
-
-# -- detect_format -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("data", "expected"),
-    [
-        (api_path("img2img_loadimage.json").read_bytes(), "api"),
-        (shared_path("workflows", "ui", "sdxl_simple_example.json").read_bytes(), "ui"),
-        (PNG_0.read_bytes(), "png"),
-        (WEBP.read_bytes(), "webp"),
-        (b"[1, 2]", "unknown"),
-        (b"{broken", "unknown"),
-        (b"GIF89a", "unknown"),
-        (b"", "unknown"),
-    ],
-)
-def test_detect_format(data: bytes, expected: str) -> None:
-    assert detect_format(data) == expected
 
 
 # -- every way a file can be wrong ---------------------------------------------------------------

@@ -287,24 +287,8 @@ class FormModel(QObject):
     def randomize_seed(self, key: Key) -> None:
         self.set_value(key, next_seed(self.value(key), SeedMode.RANDOMIZE, self._specs[key]))
 
-    def advance_seeds(self, count: int = 1) -> None:
-        """After queueing ``count`` jobs: move every seed on by its mode (fixed seeds stay)."""
-        if self._current is None:
-            return
-        moved: list[Key] = []
-        for key, mode in self.seed_modes().items():
-            if mode is SeedMode.FIXED:
-                continue
-            value = self.value(key)
-            for _ in range(1 if mode is SeedMode.RANDOMIZE else max(1, count)):
-                value = next_seed(value, mode, self._specs[key])
-            if value != self.value(key):
-                self._current.set(*key, value)
-                moved.append(key)
-        if moved:
-            self._after_edit(moved)
-
     # -- errors ----------------------------------------------------------------------------
+
     def _validate_key(self, key: Key) -> bool:
         """Re-check one value; True when its client-side message changed."""
         spec = self._specs[key]

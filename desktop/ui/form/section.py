@@ -40,9 +40,6 @@ class Fold(QWidget):
     def add(self, widget: QWidget) -> None:
         self.body_layout.addWidget(widget)
 
-    def is_expanded(self) -> bool:
-        return self.header.isChecked()
-
     def set_expanded(self, expanded: bool) -> None:
         if self.header.isChecked() != expanded:
             self.header.setChecked(expanded)
