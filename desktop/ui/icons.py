@@ -48,6 +48,7 @@ GLYPHS: dict[str, str] = {
     "compare": "mdi6.compare",
     "check": "mdi6.database-check-outline",
     "refresh": "mdi6.refresh",
+    "import": "mdi6.folder-download-outline",
     "more": "mdi6.dots-horizontal",
     "fit": "mdi6.fit-to-screen-outline",
     "actual": "mdi6.numeric-1-box-outline",

@@ -497,6 +497,61 @@
     </message>
 </context>
 <context>
+    <name>FolderImport</name>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop importing; what is imported stays, and Import resumes from there</source>
+        <translation>停止导入；已导入的图片会保留，再次导入时从这里继续</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Importing “{name}” stopped: {reason}</source>
+        <translation>导入“{name}”时停止：{reason}</translation>
+    </message>
+    <message>
+        <source>Importing “{name}” did not finish last time.</source>
+        <translation>上次导入“{name}”没有完成。</translation>
+    </message>
+    <message>
+        <source>Looking for pictures in “{name}”…</source>
+        <translation>正在“{name}”中查找图片…</translation>
+    </message>
+    <message>
+        <source>Importing “{name}” stopped.</source>
+        <translation>导入“{name}”已停止。</translation>
+    </message>
+    <message>
+        <source>No pictures found in “{name}”.</source>
+        <translation>在“{name}”中没有找到图片。</translation>
+    </message>
+    <message>
+        <source>{done} of {total} · {new} new · {failed} unreadable</source>
+        <translation>{done} / {total} · 新增 {new} · 无法读取 {failed}</translation>
+    </message>
+    <message>
+        <source>Importing “{name}”: {counts}</source>
+        <translation>正在导入“{name}”：{counts}</translation>
+    </message>
+    <message>
+        <source>Import of “{name}” stopped at {counts}</source>
+        <translation>导入“{name}”停在 {counts}</translation>
+    </message>
+    <message>
+        <source>Imported “{name}”: {counts}</source>
+        <translation>已导入“{name}”：{counts}</translation>
+    </message>
+</context>
+<context>
     <name>FormErrors</name>
     <message>
         <source>“{value}” is not available on the server.</source>
@@ -1012,8 +1067,8 @@
         <translation>已加星标</translation>
     </message>
     <message>
-        <source>More: refresh, check the library</source>
-        <translation>更多：刷新、检查图库</translation>
+        <source>More: import a folder, refresh, check the library</source>
+        <translation>更多：导入文件夹、刷新、检查作品库</translation>
     </message>
     <message>
         <source>Show only starred pictures</source>
@@ -1075,6 +1130,14 @@
         <source>Reload the list (F5)</source>
         <translation>重新加载列表 (F5)</translation>
     </message>
+    <message>
+        <source>Import a Folder…</source>
+        <translation>导入文件夹…</translation>
+    </message>
+    <message>
+        <source>Bring the pictures of a folder (e.g. ComfyUI&apos;s output folder) into the library, with their prompts; run it again to resume</source>
+        <translation>把一个文件夹（例如 ComfyUI 的 output 文件夹）中的图片连同提示词导入作品库；再次运行即可从中断处继续</translation>
+    </message>
     <message numerus="yes">
         <source>%n+ picture(s)</source>
         <translation>
@@ -1110,6 +1173,10 @@
     <message>
         <source>Every picture you generate is kept here, even when the server is gone.</source>
         <translation>你生成的每张图片都保存在这里，即使服务器不在线也能查看。</translation>
+    </message>
+    <message>
+        <source>Import the Pictures of a Folder</source>
+        <translation>导入文件夹中的图片</translation>
     </message>
     <message>
         <source>Open</source>

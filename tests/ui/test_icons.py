@@ -83,7 +83,7 @@ async def test_the_gallery_bar_is_an_icon_toolbar_with_a_more_menu(qtbot, librar
         # Rarer actions: in the More menu, still triggerable and with their shortcut.
         menu = view.more_menu
         assert view.more_button.menu() is menu
-        assert menu.actions() == [view.actions_["refresh"], view.actions_["check"]]
+        assert menu.actions() == [view.actions_[n] for n in ("import", "refresh", "check")]
         assert view.actions_["refresh"].shortcut().toString() == "F5"
         assert not view.starred_only.icon().isNull()
         # The bar leaves the list room: narrower than the text buttons it replaced.

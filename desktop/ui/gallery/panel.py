@@ -63,6 +63,7 @@ class GalleryPanel(QObject):
         self.view = GalleryView(library)
         self.ctx.window.set_panel(Panel.GALLERY, self.view)
         self._session_changed(self.ctx.connection.session)
+        await self.view.folder_import.offer_resume()
 
     def _session_changed(self, session: Any) -> None:
         if self._unsubscribe is not None:

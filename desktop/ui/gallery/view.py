@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -39,6 +40,7 @@ from desktop.ui.gallery.controller import GalleryController
 from desktop.ui.gallery.damage_banner import DamageBanner
 from desktop.ui.gallery.delegate import GalleryDelegate
 from desktop.ui.gallery.export_dialog import ExportDialog
+from desktop.ui.gallery.import_strip import FolderImport
 from desktop.ui.gallery.model import GalleryModel
 from desktop.ui.gallery.sources import GalleryEntry, LibrarySource, ServerSource
 from desktop.ui.gallery.thumbs import ThumbnailCache
@@ -51,6 +53,7 @@ log = logging.getLogger("comfydesk.ui")
 
 LIBRARY, SERVER = "library", "server"
 FILTER_DELAY_MS = 250
+IMPORT_REFRESH_MS = 1000
 
 
 class GalleryView(Retranslatable, QWidget):
@@ -116,6 +119,7 @@ class GalleryView(Retranslatable, QWidget):
             ("compare", self.compare_selected, ()),
             ("check", self.check_library, ()),
             ("refresh", self.refresh, ("F5",)),
+            ("import", self.ask_import_folder, ()),
         ):
             action = local_action(self, f"gallery_{name}", slot, keys, icon=name)
             self.list.addAction(action)
@@ -139,6 +143,14 @@ class GalleryView(Retranslatable, QWidget):
         self.damage_banner = DamageBanner(self)
         self.damage_banner.check_clicked.connect(self.check_library)
         layout.addWidget(self.damage_banner)
+        self.folder_import = FolderImport(lambda: self.library, self)
+        # New pictures show while an import runs, at most once a second: a refresh per batch
+        # of 250 would keep the grid busy.
+        self._import_refresh = QTimer(self, singleShot=True, interval=IMPORT_REFRESH_MS)
+        self._import_refresh.timeout.connect(self.refresh_newest)
+        self.folder_import.imported.connect(self._import_refresh.start)
+        self.folder_import.finished.connect(lambda _progress: self.refresh())
+        layout.addWidget(self.folder_import)
         layout.addWidget(self.list, 1)
         layout.addLayout(foot)
 
@@ -172,6 +184,7 @@ class GalleryView(Retranslatable, QWidget):
             toolbar.widgetForAction(self.actions_[name]).setObjectName(f"gallery_{name}_button")
         self.more_menu = QMenu(self)
         self.more_menu.setObjectName("galleryMoreMenu")
+        self.more_menu.addAction(self.actions_["import"])
         self.more_menu.addAction(self.actions_["refresh"])
         self.more_menu.addAction(self.actions_["check"])
         self.more_button = QToolButton(self)
@@ -198,7 +211,7 @@ class GalleryView(Retranslatable, QWidget):
         )
         self._update_hint()
         self.starred_only.setText(self.tr("Starred"))
-        self.more_button.setToolTip(self.tr("More: refresh, check the library"))
+        self.more_button.setToolTip(self.tr("More: import a folder, refresh, check the library"))
         self.starred_only.setToolTip(self.tr("Show only starred pictures"))
         texts = {
             "star": (self.tr("Star"), self.tr("Star or unstar the selected pictures (S)")),
@@ -211,6 +224,13 @@ class GalleryView(Retranslatable, QWidget):
                 self.tr("Find missing files and files the catalogue does not know"),
             ),
             "refresh": (self.tr("Refresh"), self.tr("Reload the list (F5)")),
+            "import": (
+                self.tr("Import a Folder…"),
+                self.tr(
+                    "Bring the pictures of a folder (e.g. ComfyUI's output folder) into the "
+                    "library, with their prompts; run it again to resume"
+                ),
+            ),
         }
         for name, (text, tip) in texts.items():
             self.actions_[name].setText(text)
@@ -345,6 +365,22 @@ class GalleryView(Retranslatable, QWidget):
         chosen = self.selected_entries()
         return self.controller.keep(chosen) if chosen else None
 
+    def ask_import_folder(self) -> QFileDialog | None:
+        if self.library is None or self.folder_import.running:
+            return None
+        dialog = QFileDialog(self, self.tr("Import the Pictures of a Folder"))
+        dialog.setObjectName("importFolderDialog")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(lambda path: self.import_folder(Path(path)))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()  # not exec(): a nested loop under qasync breaks running tasks
+        return dialog
+
+    def import_folder(self, folder: Path) -> asyncio.Task[None] | None:
+        """Import ``folder`` in the background (what is already in is skipped)."""
+        return self.folder_import.start(folder)
+
     def check_library(self) -> asyncio.Task[None] | None:
         if self.library is None:
             return None
@@ -415,6 +451,8 @@ class GalleryView(Retranslatable, QWidget):
     async def shutdown(self) -> None:
         """Cancel and await every task of the gallery (call before closing the library)."""
         self._filter_timer.stop()
+        self._import_refresh.stop()
+        await self.folder_import.shutdown()
         for child in (self.viewer, self.compare_window):
             if child is not None:
                 await child.shutdown()
