@@ -53,6 +53,7 @@ class ProgressModel:
         self._step_node: str | None = None
         self._step_start: tuple[float, int] | None = None  # (time, value) of first seen step
         self._eta: float | None = None
+        self._outputs_seen: tuple[str, ...] | None = None
 
     @property
     def overall(self) -> float:
@@ -63,6 +64,10 @@ class ProgressModel:
         return self._eta
 
     def set_outputs(self, prompt: Mapping[str, Any], outputs: Iterable[str]) -> None:
+        outputs = tuple(outputs)
+        if outputs == self._outputs_seen:
+            return  # every /queue refresh repeats them: walking the graph again is waste
+        self._outputs_seen = outputs
         expected = nodes_that_run(prompt, outputs) - self._cached
         if expected:
             self._expected = expected | set(self._done)

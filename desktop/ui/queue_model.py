@@ -14,7 +14,14 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QImage
 
 from desktop.comfy.types import QueueItem, QueueSnapshot
@@ -81,6 +88,7 @@ class QueueListModel(QAbstractListModel):
         self._vm = jobs
         self._rows: list[QueueRow] = []
         self._index: dict[tuple[str, str], int] = {}
+        self._rebuild_due = False
         self._thumbs: dict[str, QImage | None] = {}  # None = being decoded or undecodable
         self._tasks = TaskOwner(self, area="ui", report_to_excepthook=False)
         jobs.job_changed.connect(self._job_changed)
@@ -141,10 +149,22 @@ class QueueListModel(QAbstractListModel):
                 index = self.index(at)
                 self.dataChanged.emit(index, index)
                 return
-        self.rebuild()
+        self._rebuild_soon()
+
+    def _rebuild_soon(self) -> None:
+        # A burst of new jobs (Generate ×100, a journal brought back) is one rebuild, not one
+        # per job: each rebuild sorts every row, so per-job rebuilds were quadratic.
+        if not self._rebuild_due:
+            self._rebuild_due = True
+            QTimer.singleShot(0, self, self._rebuild_now)
+
+    def _rebuild_now(self) -> None:
+        if self._rebuild_due:
+            self.rebuild()
 
     def rebuild(self) -> None:
         """Bring the rows in line with the view-model: remove, append, then reorder."""
+        self._rebuild_due = False
         new = order_rows(self._vm.jobs(), self._vm.other_clients_queue())
         wanted = {row.key for row in new}
         for at in reversed(range(len(self._rows))):
