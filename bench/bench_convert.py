@@ -10,7 +10,7 @@ from bench.harness import Context, Metric, time_call
 from bench.shared_paths import RECORDED_OBJECT_INFO
 from bench.synthetic import chain_workflow, nested_subgraph_workflow
 from desktop.comfy.object_info import ObjectInfo
-from desktop.workflow.ui_convert import GraphTooLargeError, convert_ui_workflow
+from desktop.workflow.web_convert import GraphTooLargeError, convert_ui_workflow
 
 
 def _refuse(workflow: dict, info: ObjectInfo) -> None:

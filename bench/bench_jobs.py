@@ -25,10 +25,10 @@ from desktop.comfy.messages import Executing
 from desktop.demo import DemoConfig
 from desktop.jobs.session import ServerSession
 from desktop.ui.jobs_model import JobsViewModel
-from desktop.ui.preview import PreviewView
-from desktop.ui.preview_canvas import PreviewCanvas
-from desktop.ui.preview_decode import decode_async
-from desktop.ui.queue_panel import QueuePanel
+from desktop.ui.preview.canvas import PreviewCanvas
+from desktop.ui.preview.decode import decode_async
+from desktop.ui.preview.view import PreviewView
+from desktop.ui.queue.panel import QueuePanel
 
 FINAL = QSize(1024, 1024)
 

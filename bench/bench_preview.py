@@ -26,7 +26,7 @@ from desktop.demo import DemoConfig, DemoServer
 from desktop.jobs.session import ConnState, ServerSession
 from desktop.jobs.sinks import FolderSink
 from desktop.ui.jobs_model import JobsViewModel
-from desktop.ui.preview import PreviewView
+from desktop.ui.preview.view import PreviewView
 
 T = TypeVar("T")
 WORKFLOW = WORKFLOWS / "api" / "txt2img_batch2_subfolder.json"

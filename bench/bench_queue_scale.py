@@ -19,8 +19,8 @@ from bench.harness import Context, LagProbe, Metric, rss_mb, settled_rss_mb
 from bench.qt_support import PaintWatcher
 from desktop.demo import DemoConfig
 from desktop.ui.jobs_model import JobsViewModel
-from desktop.ui.preview import PreviewView
-from desktop.ui.queue_panel import QueuePanel
+from desktop.ui.preview.view import PreviewView
+from desktop.ui.queue.panel import QueuePanel
 
 FULL_JOBS, QUICK_JOBS = 1000, 40
 # Jobs before the long run's memory baseline (caches, pools, first paints): full, quick.

@@ -34,7 +34,7 @@ from desktop.jobs.session import ConnState, ServerSession
 from desktop.library import Library, LibraryQuery
 from desktop.ui.gallery.view import GalleryView
 from desktop.ui.jobs_model import JobsViewModel
-from desktop.ui.preview import PreviewView
+from desktop.ui.preview.view import PreviewView
 
 FULL_JOBS = 500
 QUICK_JOBS = 40

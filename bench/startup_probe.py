@@ -127,7 +127,7 @@ def idle() -> None:
 
     def settled_app() -> bool:
         """Connected, with the node list loaded."""
-        from desktop.ui.connection import Phase
+        from desktop.ui.connection.model import Phase
 
         if not apps:
             return False

@@ -32,14 +32,14 @@ from desktop.settings import (
 )
 from desktop.ui import icons
 from desktop.ui.about import AboutDialog
-from desktop.ui.connection import (
+from desktop.ui.connection.dialog import ConnectionDialog
+from desktop.ui.connection.model import (
     ConnectionRequest,
     ConnectionViewModel,
     FarmMember,
     Phase,
     SessionFactory,
 )
-from desktop.ui.connection_dialog import ConnectionDialog
 from desktop.ui.errors import ExceptionReporter
 from desktop.ui.i18n import Translations
 from desktop.ui.main_window import MainWindow

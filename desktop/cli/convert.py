@@ -49,7 +49,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from desktop.workflow.ui_convert import ConversionError, convert_ui_workflow, is_ui_workflow
+    from desktop.workflow.web_convert import ConversionError, convert_ui_workflow, is_ui_workflow
 
     try:
         ui = _read_json(args.workflow, "workflow")

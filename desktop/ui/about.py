@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from desktop import __version__
-from desktop.ui.connection import ConnectionViewModel, Phase
+from desktop.ui.connection.model import ConnectionViewModel, Phase
 from desktop.ui.i18n import Retranslatable
 
 

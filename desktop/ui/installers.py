@@ -16,8 +16,8 @@ from desktop.ui.gallery.view import GalleryView
 from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.notify import JobNotifier
 from desktop.ui.panels import Panel
-from desktop.ui.preview import PreviewView
-from desktop.ui.queue_panel import QueuePanel
+from desktop.ui.preview.view import PreviewView
+from desktop.ui.queue.panel import QueuePanel
 from desktop.ui.templates.install import StartingPoints
 from desktop.ui.workspace import Workspace
 from desktop.ui.workspace_panel import WorkspacePanel

@@ -30,8 +30,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToolBar, QWidget
 
-from desktop.ui.connection import ConnectionViewModel
-from desktop.ui.connection_bar import ConnectionBar
+from desktop.ui.connection.bar import ConnectionBar
+from desktop.ui.connection.model import ConnectionViewModel
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.icons import set_icon
 from desktop.ui.panels import EmptyState, Panel, PanelSlot

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from desktop.jobs.model import JobSnapshot, JobState
 from desktop.ui.jobs_model import JobsViewModel
-from desktop.ui.queue_text import failure_text, format_duration
+from desktop.ui.queue.text import failure_text, format_duration
 
 log = logging.getLogger("comfydesk.ui")
 

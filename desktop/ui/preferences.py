@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop import paths
 from desktop.settings import InvalidServerUrl, Settings, normalize_server_url
-from desktop.ui.connection_dialog import url_error_text
+from desktop.ui.connection.dialog import url_error_text
 from desktop.ui.i18n import Retranslatable
 
 # Language names are shown in their own language so anyone can find theirs.

@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
-from desktop.ui.connection import ConnectionViewModel, Phase
+from desktop.ui.connection.model import ConnectionViewModel, Phase
 from desktop.ui.i18n import Retranslatable
 
 NOTICE_MS = 10_000

@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.comfy.errors import ComfyError, PromptRejected, ServerUnreachable
 from desktop.comfy.types import ImageRef
-from desktop.ui.connection import ConnectionViewModel, Phase
+from desktop.ui.connection.model import ConnectionViewModel, Phase
 from desktop.ui.error_text import error_text
 from desktop.ui.form import FormModel
 from desktop.ui.form_transfer import load_reused, set_seeds, shows_same_graph
@@ -35,7 +35,7 @@ from desktop.workflow.document import Workflow, write_api_json
 from desktop.workflow.errors import WorkflowError
 from desktop.workflow.seeds import SeedBatch, apply_seed_policy
 from desktop.workflow.sources import aload_workflow
-from desktop.workflow.ui_writeback import GraphWriter
+from desktop.workflow.web_writeback import GraphWriter
 
 if TYPE_CHECKING:
     from desktop.comfy.object_info import ObjectInfo

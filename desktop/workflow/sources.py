@@ -150,7 +150,7 @@ def _from_ui(
             "workflow."
         )
     try:
-        from desktop.workflow.ui_convert import convert_ui_workflow
+        from desktop.workflow.web_convert import convert_ui_workflow
 
         prompt = convert_ui_workflow(ui, object_info)
     except WorkflowError as err:

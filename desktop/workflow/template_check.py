@@ -18,8 +18,8 @@ from desktop.workflow.checks import check_against_server
 from desktop.workflow.document import Workflow
 from desktop.workflow.errors import WorkflowError
 from desktop.workflow.sources import load_workflow_bytes
-from desktop.workflow.ui_graph import MODE_BYPASS, MODE_NEVER, parse_ui_workflow
-from desktop.workflow.ui_resolve import build_exec_nodes
+from desktop.workflow.web_graph import MODE_BYPASS, MODE_NEVER, parse_ui_workflow
+from desktop.workflow.web_resolve import build_exec_nodes
 
 MODEL_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".gguf", ".sft", ".onnx")
 

@@ -11,7 +11,7 @@ import pytest
 
 from desktop.comfy.client import ComfyClient
 from desktop.demo import DemoConfig
-from desktop.workflow.ui_convert import convert_ui_workflow
+from desktop.workflow.web_convert import convert_ui_workflow
 from tests.conftest import shared_path
 
 RECORDINGS = {"0.3.64": "comfyui-captures", "0.8.0": "comfyui-captures-0.8"}

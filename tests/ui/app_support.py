@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.app import AppOptions, ComfyDeskApp
 from desktop.settings import SettingsStore
 from desktop.ui import icons
-from desktop.ui.connection import Phase
+from desktop.ui.connection.model import Phase
 
 AppFactory = Callable[..., ComfyDeskApp]
 WAIT = 20.0  # generous: reconnect backoff and a loaded CI machine

@@ -15,7 +15,7 @@ import pytest
 from desktop.comfy.client import ComfyClient
 from desktop.jobs.session import ServerSession
 from desktop.ui.jobs_model import JobsViewModel
-from desktop.ui.queue_panel import QueuePanel
+from desktop.ui.queue.panel import QueuePanel
 from tests.protocol.jobs_support import WAIT, connected, make_session, running, txt2img, until
 
 __all__ = [

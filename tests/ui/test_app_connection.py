@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import AppOptions
 from desktop.secrets import Credentials
-from desktop.ui.connection import ConnectionRequest, Phase
-from desktop.ui.connection_dialog import ConnectionDialog
+from desktop.ui.connection.dialog import ConnectionDialog
+from desktop.ui.connection.model import ConnectionRequest, Phase
 from tests.demo_fixtures import DemoFactory, DemoHandle
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_phase, wait_until
 

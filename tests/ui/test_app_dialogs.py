@@ -11,13 +11,13 @@ from desktop import __version__
 from desktop.secrets import Credentials, SecretStore
 from desktop.settings import ServerOptions
 from desktop.ui.about import AboutDialog
-from desktop.ui.connection import ConnectionViewModel
-from desktop.ui.connection_dialog import (
+from desktop.ui.connection.dialog import (
     ConnectionDialog,
     HeaderError,
     is_exposed_plain_http,
     parse_headers,
 )
+from desktop.ui.connection.model import ConnectionViewModel
 from tests.ui.app_support import QT_NOISE, wait_until
 
 pytestmark = [QT_NOISE]

@@ -22,7 +22,7 @@ from desktop.comfy.types import Device, SystemStats
 from desktop.jobs.session import ConnState, SessionStatus
 from desktop.secrets import SecretStore
 from desktop.settings import ServerOptions
-from desktop.ui.connection import (
+from desktop.ui.connection.model import (
     ConnectionRequest,
     ConnectionViewModel,
     Phase,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from desktop.settings import ServerOptions, Settings
-from desktop.ui.connection_dialog import ConnectionDialog
+from desktop.ui.connection.dialog import ConnectionDialog
 from desktop.ui.preferences import PreferencesDialog
 from tests.ui.app_support import QT_NOISE
 from tests.ui.test_app_dialogs import make_vm

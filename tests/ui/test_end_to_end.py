@@ -12,7 +12,7 @@ from desktop.demo.config import default_models
 from desktop.jobs.model import JobState
 from desktop.workflow.image_metadata import read_png_text
 from desktop.workflow.seeds import SeedMode
-from desktop.workflow.ui_convert import convert_ui_workflow
+from desktop.workflow.web_convert import convert_ui_workflow
 from tests.conftest import shared_path
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_until
 from tests.ui.workspace_support import (

@@ -15,12 +15,12 @@ from desktop.app import AppOptions
 from desktop.jobs.model import JobState
 from desktop.secrets import Credentials
 from desktop.settings import FarmServer
-from desktop.ui.connection import ConnectionRequest, Phase
-from desktop.ui.connection_dialog import KIND_FARM, ConnectionDialog
-from desktop.ui.farm_page import FarmPageError
+from desktop.ui.connection.dialog import KIND_FARM, ConnectionDialog
+from desktop.ui.connection.farm_page import FarmPageError
+from desktop.ui.connection.model import ConnectionRequest, Phase
 from desktop.ui.form.widgets.choice_box import ChoiceEdit
 from desktop.ui.installers import default_installers
-from desktop.ui.queue_delegate import row_texts
+from desktop.ui.queue.delegate import row_texts
 from tests.demo_fixtures import DemoFactory
 from tests.protocol.farm_support import models
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_phase, wait_until

@@ -10,7 +10,7 @@ from desktop.app import AppOptions
 from desktop.jobs.library_sink import LibrarySink
 from desktop.jobs.model import JobState
 from desktop.library import Library
-from desktop.ui.connection import ConnectionRequest, Phase
+from desktop.ui.connection.model import ConnectionRequest, Phase
 from desktop.ui.gallery.panel import install_gallery_panel
 from desktop.ui.gallery.view import GalleryView
 from desktop.ui.panels import Panel

@@ -26,12 +26,12 @@ from desktop.demo.hosted import (
 from desktop.jobs.model import JobState
 from desktop.secrets import SERVICE, SecretStore
 from desktop.settings import HostedConnection, HostedWorkflow, hosted_secret_key
-from desktop.ui.connection import ConnectionRequest
-from desktop.ui.connection_dialog import ConnectionDialog
+from desktop.ui.connection.dialog import ConnectionDialog
+from desktop.ui.connection.model import ConnectionRequest
 from desktop.ui.hosted.backend import HostedBackend
 from desktop.ui.hosted.bar import HostedBar
 from desktop.ui.installers import default_installers
-from desktop.ui.queue_text import state_text
+from desktop.ui.queue.text import state_text
 from desktop.workflow.params import ParamKind
 from tests.hosted.conftest import FAST
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_until

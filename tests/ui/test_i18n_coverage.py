@@ -284,8 +284,8 @@ def test_checker_accepts_translated_or_invisible_text(code: str) -> None:
 
 
 def test_sources_are_found() -> None:
-    names = {p.name for p in SOURCES}
-    assert {"main_window.py", "connection_bar.py", "app.py"} <= names
+    names = {p.relative_to(ROOT).as_posix() for p in SOURCES}
+    assert {"desktop/ui/main_window.py", "desktop/ui/connection/bar.py", "desktop/app.py"} <= names
 
 
 def test_every_visible_string_is_translatable() -> None:

@@ -22,8 +22,8 @@ from desktop.ui.error_text import error_text
 from desktop.ui.form import FormModel, FormView
 from desktop.ui.form.widgets.seed_edit import SeedEdit
 from desktop.ui.i18n import Translations
-from desktop.ui.queue_details import JobDetails
-from desktop.ui.queue_text import failure_text
+from desktop.ui.queue.details import JobDetails
+from desktop.ui.queue.text import failure_text
 from desktop.workflow.document import Workflow
 from desktop.workflow.seeds import SeedMode
 from desktop.workflow.sources import load_workflow

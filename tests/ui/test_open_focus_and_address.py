@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from desktop.ui.connection import Phase
+from desktop.ui.connection.model import Phase
 from desktop.ui.form.widgets.text_edit import PromptEdit
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_until
 from tests.ui.workspace_support import API, start_app

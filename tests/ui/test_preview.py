@@ -16,8 +16,8 @@ from desktop.comfy.messages import PreviewImage
 from desktop.demo.config import BROKEN_CHECKPOINT
 from desktop.jobs.model import JobState
 from desktop.ui.jobs_model import JobsViewModel
-from desktop.ui.preview import PREVIEW_FLAG, PreviewView
-from desktop.ui.preview_canvas import PreviewCanvas, fit_size
+from desktop.ui.preview.canvas import PreviewCanvas, fit_size
+from desktop.ui.preview.view import PREVIEW_FLAG, PreviewView
 from tests.ui.jobs_ui_support import (  # noqa: F401 -- collect_widgets is a fixture
     QT_LOG_IGNORE,
     WAIT,

@@ -10,9 +10,9 @@ from desktop.comfy.types import QueueItem, QueueSnapshot
 from desktop.demo.config import BROKEN_CHECKPOINT
 from desktop.jobs.model import JobError, JobSnapshot, JobState
 from desktop.ui.jobs_model import JobsViewModel
-from desktop.ui.queue_delegate import row_texts
-from desktop.ui.queue_model import THUMB_ROLE, QueueRow, order_rows
-from desktop.ui.queue_panel import QueuePanel
+from desktop.ui.queue.delegate import row_texts
+from desktop.ui.queue.model import THUMB_ROLE, QueueRow, order_rows
+from desktop.ui.queue.panel import QueuePanel
 from tests.ui.jobs_ui_support import (  # noqa: F401 -- collect_widgets is a fixture
     QT_LOG_IGNORE,
     WAIT,

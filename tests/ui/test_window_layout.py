@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QPointF, QRect, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
-from desktop.ui.connection import Phase
+from desktop.ui.connection.model import Phase
 from desktop.ui.gallery.view import GalleryView
 from desktop.ui.main_window import MIN_FORM_WIDTH, MainWindow, fitted_geometry
 from desktop.ui.panels import Panel

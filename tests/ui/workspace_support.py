@@ -13,13 +13,13 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import AppOptions, ComfyDeskApp
 from desktop.jobs.model import JobSnapshot
-from desktop.ui.connection import ConnectionRequest, Phase
+from desktop.ui.connection.model import ConnectionRequest, Phase
 from desktop.ui.form import FormView
 from desktop.ui.gallery.view import GalleryView
 from desktop.ui.installers import default_installers
 from desktop.ui.panels import Panel
-from desktop.ui.preview import PreviewView
-from desktop.ui.queue_panel import QueuePanel
+from desktop.ui.preview.view import PreviewView
+from desktop.ui.queue.panel import QueuePanel
 from desktop.ui.workspace import Workspace
 from desktop.ui.workspace_panel import WorkspacePanel
 from tests.conftest import shared_path

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from desktop.workflow.errors import WorkflowError
-from desktop.workflow.ui_convert import (
+from desktop.workflow.web_convert import (
     ConversionError,
     ConversionProblem,
     convert_ui_workflow,

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.workflow.ui_convert import ConversionError, _convert, convert_ui_workflow
+from desktop.workflow.web_convert import ConversionError, _convert, convert_ui_workflow
 from tests.unit.test_ui_convert_support import SAMPLES, recorded_object_info, sample
 
 INFO = recorded_object_info()

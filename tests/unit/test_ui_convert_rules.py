@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from desktop.workflow.ui_convert import ConversionError, MissingNodesError, convert_ui_workflow
+from desktop.workflow.web_convert import ConversionError, MissingNodesError, convert_ui_workflow
 from tests.unit.test_ui_convert_support import UiGraphBuilder, node_def, recorded_object_info
 
 KSAMPLER_VALUES = [7, "fixed", 20, 8, "euler", "normal", 1]

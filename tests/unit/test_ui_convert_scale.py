@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from bench.synthetic import chain_workflow, nested_subgraph_workflow
-from desktop.workflow.ui_convert import GraphTooLargeError, convert_ui_workflow
-from desktop.workflow.ui_resolve import NODE_BUDGET
+from desktop.workflow.web_convert import GraphTooLargeError, convert_ui_workflow
+from desktop.workflow.web_resolve import NODE_BUDGET
 from tests.unit.test_ui_convert_support import recorded_object_info
 
 INFO = recorded_object_info()

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from desktop.workflow.ui_convert import ConversionError, convert_ui_workflow
+from desktop.workflow.web_convert import ConversionError, convert_ui_workflow
 from tests.unit.test_ui_convert_support import (
     UiGraphBuilder,
     expected,

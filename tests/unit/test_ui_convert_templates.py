@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from desktop.comfy.object_info import NodeDef, ObjectInfo
-from desktop.workflow.ui_convert import ConversionError, MissingNodesError, convert_ui_workflow
-from desktop.workflow.ui_widgets import editor_inputs
+from desktop.workflow.web_convert import ConversionError, MissingNodesError, convert_ui_workflow
+from desktop.workflow.web_widgets import editor_inputs
 from tests.conftest import shared_path
 from tests.unit.test_ui_convert_support import resize_workflow
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from desktop.workflow.document import Workflow
 from desktop.workflow.sources import load_workflow
-from desktop.workflow.ui_convert import convert_ui_workflow
-from desktop.workflow.ui_writeback import changed_values, write_back
+from desktop.workflow.web_convert import convert_ui_workflow
+from desktop.workflow.web_writeback import changed_values, write_back
 from tests.conftest import shared_path
 from tests.unit.workflow_support import recorded_object_info
 

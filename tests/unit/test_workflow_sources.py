@@ -76,9 +76,9 @@ def fake_converter(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict, object]]
         calls.append((ui, object_info))
         return PROMPT
 
-    module = types.ModuleType("desktop.workflow.ui_convert")
+    module = types.ModuleType("desktop.workflow.web_convert")
     module.convert_ui_workflow = convert_ui_workflow  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "desktop.workflow.ui_convert", module)
+    monkeypatch.setitem(sys.modules, "desktop.workflow.web_convert", module)
     return calls
 
 
@@ -272,9 +272,9 @@ def test_damaged_prompt_falls_back_to_workflow(fake_converter: list) -> None:
 
 
 def _install_converter(monkeypatch: pytest.MonkeyPatch, convert: Any) -> None:
-    module = types.ModuleType("desktop.workflow.ui_convert")
+    module = types.ModuleType("desktop.workflow.web_convert")
     module.convert_ui_workflow = convert  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "desktop.workflow.ui_convert", module)
+    monkeypatch.setitem(sys.modules, "desktop.workflow.web_convert", module)
 
 
 class FakeConversionError(WorkflowError):

@@ -23,7 +23,7 @@ from desktop.library.import_folder import ImportProgress, import_folder
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.tasks import TaskOwner
 
-log = logging.getLogger("comfydesk.gallery")
+log = logging.getLogger("comfydesk.library")
 
 MARKER = "import-in-progress.txt"  # in the library folder: the folder being imported
 

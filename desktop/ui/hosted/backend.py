@@ -38,7 +38,7 @@ from desktop.workflow.seeds import SeedBatch, apply_seed_policy
 if TYPE_CHECKING:
     from desktop.jobs.hosted_session import HostedSession
     from desktop.jobs.sinks import ResultSink
-    from desktop.ui.connection import ConnectionViewModel
+    from desktop.ui.connection.model import ConnectionViewModel
     from desktop.ui.jobs_model import JobsViewModel
     from desktop.ui.workspace import Workspace
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
 
-from desktop.ui.connection import ConnectionViewModel
-from desktop.ui.connection_bar import ConnectionBar
+from desktop.ui.connection.bar import ConnectionBar
+from desktop.ui.connection.model import ConnectionViewModel
 from desktop.ui.hosted.backend import HostedBackend
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.status import StatusBar

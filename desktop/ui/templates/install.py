@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMenu, QWidget
 
 from desktop.library.errors import ImageError
-from desktop.ui.preview_decode import decode_async
+from desktop.ui.preview.decode import decode_async
 from desktop.ui.tasks import TaskOwner
 from desktop.ui.templates.cards import StarterCards
 from desktop.ui.templates.gallery_dialog import TemplateGalleryDialog

@@ -21,7 +21,7 @@ from PySide6.QtGui import QImage
 from desktop.comfy.errors import ComfyError
 from desktop.comfy.templates import Template, TemplateCategory
 from desktop.library.errors import ImageError
-from desktop.ui.preview_decode import decode_async
+from desktop.ui.preview.decode import decode_async
 from desktop.ui.tasks import TaskOwner
 from desktop.workflow.template_check import TemplateCheck, check_template
 

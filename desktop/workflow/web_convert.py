@@ -19,8 +19,8 @@ from typing import Any
 
 from desktop.comfy.object_info import ObjectInfo
 from desktop.workflow.errors import WorkflowError
-from desktop.workflow.ui_graph import MODE_BYPASS, MODE_NEVER, UiNode, parse_ui_workflow
-from desktop.workflow.ui_resolve import (
+from desktop.workflow.web_graph import MODE_BYPASS, MODE_NEVER, UiNode, parse_ui_workflow
+from desktop.workflow.web_resolve import (
     NODE_BUDGET,
     ExecNode,
     ExpansionTooLarge,
@@ -31,14 +31,14 @@ from desktop.workflow.ui_resolve import (
     WidgetValue,
     build_exec_nodes,
 )
-from desktop.workflow.ui_state import WidgetStates
-from desktop.workflow.ui_text import (
+from desktop.workflow.web_state import WidgetStates
+from desktop.workflow.web_text import (
     SAVE_NODE_TYPES,
     Chooser,
     apply_text_replacements,
     process_dynamic_prompt,
 )
-from desktop.workflow.ui_widgets import WidgetMappingError, default_value, is_upload_combo
+from desktop.workflow.web_widgets import WidgetMappingError, default_value, is_upload_combo
 
 MISSING_NODE = (
     "this node type is not installed on the server — install the custom node pack that "

@@ -27,7 +27,7 @@ from PySide6.QtGui import QImage
 from desktop.comfy.types import QueueItem, QueueSnapshot
 from desktop.jobs.model import JobSnapshot, JobState
 from desktop.ui.jobs_model import JobsViewModel
-from desktop.ui.preview_decode import ImageError, decode_async
+from desktop.ui.preview.decode import ImageError, decode_async
 from desktop.ui.tasks import TaskOwner
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the QueueRow
@@ -89,6 +89,7 @@ class QueueListModel(QAbstractListModel):
         self._rows: list[QueueRow] = []
         self._index: dict[tuple[str, str], int] = {}
         self._rebuild_due = False
+        self._dirty: set[int] = set()  # rows changed since the last repaint request
         self._thumbs: dict[str, QImage | None] = {}  # None = being decoded or undecodable
         self._tasks = TaskOwner(self, area="ui", report_to_excepthook=False)
         jobs.job_changed.connect(self._job_changed)
@@ -146,10 +147,21 @@ class QueueListModel(QAbstractListModel):
             if old is not None and sort_key(old) == sort_key(job):
                 self._rows[at] = dataclasses.replace(self._rows[at], job=job)
                 self._want_thumbnail(job)
-                index = self.index(at)
-                self.dataChanged.emit(index, index)
+                self._changed_soon(at)
                 return
         self._rebuild_soon()
+
+    def _changed_soon(self, row: int) -> None:
+        # A /queue refresh moves every waiting job one place: one repaint for all of them.
+        if not self._dirty:
+            QTimer.singleShot(0, self, self._emit_changed)
+        self._dirty.add(row)
+
+    def _emit_changed(self) -> None:
+        dirty, self._dirty = self._dirty, set()
+        rows = [r for r in dirty if r < len(self._rows)]
+        if rows and not self._rebuild_due:
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
 
     def _rebuild_soon(self) -> None:
         # A burst of new jobs (Generate ×100, a journal brought back) is one rebuild, not one
@@ -165,6 +177,7 @@ class QueueListModel(QAbstractListModel):
     def rebuild(self) -> None:
         """Bring the rows in line with the view-model: remove, append, then reorder."""
         self._rebuild_due = False
+        self._dirty.clear()  # the rebuild repaints every row
         new = order_rows(self._vm.jobs(), self._vm.other_clients_queue())
         wanted = {row.key for row in new}
         for at in reversed(range(len(self._rows))):

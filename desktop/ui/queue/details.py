@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop.jobs.model import JobSnapshot, JobState
 from desktop.ui.fitting import WrappingLabel
 from desktop.ui.i18n import Retranslatable
-from desktop.ui.queue_text import (
+from desktop.ui.queue.text import (
     failure_text,
     parameter_lines,
     server_text,

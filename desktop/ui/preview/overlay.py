@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from desktop.jobs.model import JobSnapshot, JobState
-from desktop.ui.queue_text import state_text, timing_text
+from desktop.ui.queue.text import state_text, timing_text
 
 
 class PreviewOverlay(QFrame):

@@ -2,7 +2,7 @@
 
 A result carries two chunks: the API prompt that ran, and the editor's graph. ComfyUI's web UI
 restores the graph when a picture is dropped on it, so the graph must hold the values that
-ran, not the file's. This is the converter's widget-slot mapping (``ui_widgets``) in reverse:
+ran, not the file's. This is the converter's widget-slot mapping (``web_widgets``) in reverse:
 for each value the form changed, find the node's widget slot (or the PrimitiveNode feeding
 it) and write the value there.
 
@@ -24,9 +24,9 @@ from typing import Any
 from desktop.comfy.object_info import NodeDef, ObjectInfo
 from desktop.workflow.document import Workflow
 from desktop.workflow.errors import WorkflowError
-from desktop.workflow.ui_convert import convert_ui_workflow
-from desktop.workflow.ui_graph import UiGraph, UiNode, UiWorkflow, parse_ui_workflow
-from desktop.workflow.ui_widgets import WidgetMappingError, default_value, widget_layout
+from desktop.workflow.web_convert import convert_ui_workflow
+from desktop.workflow.web_graph import UiGraph, UiNode, UiWorkflow, parse_ui_workflow
+from desktop.workflow.web_widgets import WidgetMappingError, default_value, widget_layout
 
 PRIMITIVE = "PrimitiveNode"
 # Save nodes whose file name prefix the editor expands (%date:…%, %Node.widget%) on queueing.

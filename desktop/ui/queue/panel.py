@@ -42,9 +42,9 @@ from desktop.jobs.model import JobState
 from desktop.ui.hint_list import HintListView
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs_model import JobsViewModel
-from desktop.ui.queue_delegate import ROW_HEIGHT, QueueDelegate
-from desktop.ui.queue_details import JobDetails, ParametersDialog
-from desktop.ui.queue_model import QueueListModel, QueueRow
+from desktop.ui.queue.delegate import ROW_HEIGHT, QueueDelegate
+from desktop.ui.queue.details import JobDetails, ParametersDialog
+from desktop.ui.queue.model import QueueListModel, QueueRow
 
 
 class QueuePanel(Retranslatable, QWidget):

@@ -35,9 +35,9 @@ from desktop.ui.hosted.text import preview_state_text
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.panels import EmptyState
-from desktop.ui.preview_canvas import FrameStats, PreviewCanvas
-from desktop.ui.preview_decode import ImageError, decode_async
-from desktop.ui.preview_overlay import PreviewOverlay
+from desktop.ui.preview.canvas import FrameStats, PreviewCanvas
+from desktop.ui.preview.decode import ImageError, decode_async
+from desktop.ui.preview.overlay import PreviewOverlay
 from desktop.ui.tasks import TaskOwner
 
 log = logging.getLogger("comfydesk.ui")

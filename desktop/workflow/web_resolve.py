@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.comfy.object_info import NodeDef, ObjectInfo
-from desktop.workflow.ui_graph import (
+from desktop.workflow.web_graph import (
     MODE_BYPASS,
     SUBGRAPH_INPUT_ID,
     UiGraph,
@@ -23,7 +23,7 @@ from desktop.workflow.ui_graph import (
     UiNode,
     UiWorkflow,
 )
-from desktop.workflow.ui_widgets import widget_type
+from desktop.workflow.web_widgets import widget_type
 
 # Nodes that exist only in the editor; they are never sent to the server.
 VIRTUAL_TYPES = frozenset({"Reroute", "PrimitiveNode", "Note", "MarkdownNote"})

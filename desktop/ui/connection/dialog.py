@@ -38,8 +38,8 @@ from desktop.settings import (
     hosted_secret_key,
     normalize_server_url,
 )
-from desktop.ui.connection import ConnectionRequest, ConnectionViewModel
-from desktop.ui.farm_page import FarmPageError, FarmSettingsPage
+from desktop.ui.connection.farm_page import FarmPageError, FarmSettingsPage
+from desktop.ui.connection.model import ConnectionRequest, ConnectionViewModel
 from desktop.ui.hosted.settings_page import HostedPageError, HostedSettingsPage
 from desktop.ui.i18n import QT_TRANSLATE_NOOP, Retranslatable
 

@@ -21,7 +21,7 @@ from PySide6.QtGui import QImage, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from desktop.comfy.messages import PreviewImage
-from desktop.ui.preview_decode import SMALL_FRAME_BYTES, ImageError, decode_async, decode_here
+from desktop.ui.preview.decode import SMALL_FRAME_BYTES, ImageError, decode_async, decode_here
 from desktop.ui.tasks import TaskOwner
 
 log = logging.getLogger("comfydesk.ui")

@@ -8,8 +8,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalett
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.jobs.model import JobState
-from desktop.ui.queue_model import ROW_ROLE, THUMB_ROLE, QueueRow
-from desktop.ui.queue_text import failure_text, server_text, state_text
+from desktop.ui.queue.model import ROW_ROLE, THUMB_ROLE, QueueRow
+from desktop.ui.queue.text import failure_text, server_text, state_text
 
 ROW_HEIGHT = 56
 THUMB = 44

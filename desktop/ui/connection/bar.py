@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.settings import DEFAULT_SERVER_URL, InvalidServerUrl, normalize_server_url
-from desktop.ui.connection import ConnectionRequest, ConnectionViewModel, Phase
+from desktop.ui.connection.model import ConnectionRequest, ConnectionViewModel, Phase
 from desktop.ui.fitting import ElidingLabel
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.icons import set_icon

@@ -232,7 +232,7 @@ class ConnectionViewModel(QObject):
         url = self._url
         status = self._status
         core_reason = (status.reason if status else "") or self._failure
-        if self._farm:
+        if self._farm and self._phase is not Phase.IDLE:
             return self._describe_farm(core_reason)
         if self._phase is Phase.CONNECTING:
             return ConnectionText(
@@ -297,14 +297,6 @@ class ConnectionViewModel(QObject):
                 ).format(up=up, total=total),
                 farm_summary(states),
                 "",
-            )
-        if self._phase is Phase.IDLE:
-            return ConnectionText(
-                QCoreApplication.translate("Connection", "Not connected"),
-                QCoreApplication.translate(
-                    "Connection", "Connect to a ComfyUI server to start generating."
-                ),
-                core_reason,
             )
         return ConnectionText(
             QCoreApplication.translate("Connection", "Disconnected"),

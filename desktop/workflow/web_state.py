@@ -11,10 +11,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from desktop.workflow.ui_graph import UiGraph, UiNode
-from desktop.workflow.ui_resolve import ExecNode
-from desktop.workflow.ui_text import apply_text_replacements
-from desktop.workflow.ui_widgets import (
+from desktop.workflow.web_graph import UiGraph, UiNode
+from desktop.workflow.web_resolve import ExecNode
+from desktop.workflow.web_text import apply_text_replacements
+from desktop.workflow.web_widgets import (
     WidgetLayout,
     WidgetMappingError,
     map_widget_values,
