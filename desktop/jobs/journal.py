@@ -139,6 +139,7 @@ class Journal:
         self.path = Path(path)
         self.server_url = server_url
         self._foreign: list[dict[str, Any]] = []
+        self._made: dict[str, tuple[JobSnapshot, dict[str, Any]]] = {}  # id -> its last record
         self._lock = asyncio.Lock()
 
     async def load(self) -> list[JobSnapshot]:
@@ -160,6 +161,20 @@ class Journal:
 
     async def save(self, jobs: Iterable[JobSnapshot]) -> None:
         """Replace this server's records with ``jobs`` (finished ones are dropped)."""
-        records = [snapshot_to_record(j) for j in jobs if not j.finished]
+        # Snapshots are replaced, never changed, so a record made for the same snapshot
+        # object is still right: with hundreds queued, re-making every record on every
+        # write made a long queue quadratic to submit.
+        made: dict[str, tuple[JobSnapshot, dict[str, Any]]] = {}
+        records = []
+        for job in jobs:
+            if job.finished:
+                continue
+            cached = self._made.get(job.id)
+            record = cached[1] if cached is not None and cached[0] is job else None
+            if record is None:
+                record = snapshot_to_record(job)
+            made[job.id] = (job, record)
+            records.append(record)
+        self._made = made
         async with self._lock:
             await asyncio.to_thread(write_records, self.path, self._foreign + records)

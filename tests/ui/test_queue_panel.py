@@ -86,7 +86,7 @@ async def test_a_batch_of_three_shows_and_finishes(qtbot, demo_server, tmp_path)
     async with session_vm(demo_server.url, tmp_path) as (session, vm):
         panel = make_panel(qtbot, vm)
         jobs = [await session.jobs.submit(job_prompt(seed)) for seed in (1, 2, 3)]
-        assert len(mine(panel)) == 3
+        await until(lambda: len(mine(panel)) == 3)  # new rows join within a frame
         for job in jobs:
             await session.jobs.wait(job.id, timeout=WAIT)
         await until(lambda: all(j.state is JobState.SUCCEEDED for j in mine(panel)))
@@ -96,7 +96,7 @@ async def test_a_batch_of_three_shows_and_finishes(qtbot, demo_server, tmp_path)
         await until(lambda: all(model.index(i).data(THUMB_ROLE) for i in range(3)))
         assert model.index(0).data(THUMB_ROLE).size().width() == 96
         assert row_texts(model.row(0))[1] == "Done"
-        assert panel.summary.text() == "Mine: 0 running, 0 waiting"
+        await until(lambda: panel.summary.text() == "Mine: 0 running, 0 waiting")
         assert not panel.cancel_all.isEnabled()
         await panel.shutdown()
 
@@ -121,8 +121,9 @@ async def test_a_cancelled_job_stays_listed_until_finished_jobs_are_cleared(
         assert not panel.details.cancel.isEnabled()
         await until(lambda: vm.get(second.id).state is JobState.CANCELLED)
         assert second.id not in {i.prompt_id for i in (await session.client.queue()).pending}
-        # Still listed, below the waiting job, saying what happened to it.
-        assert [j.id for j in mine(panel)] == [first.id, second.id]
+        # Still listed, below the waiting job, saying what happened to it (the list catches
+        # up within a frame).
+        await until(lambda: [j.id for j in mine(panel)] == [first.id, second.id])
         assert row_texts(panel.model.row(panel.model.row_of(second.id)))[1] == "Cancelled"
         await until(lambda: panel.details.state.text() == "Cancelled")
         assert panel.details.retry.isEnabled()
@@ -237,7 +238,7 @@ async def test_cancel_all_mine_keeps_other_clients_jobs(qtbot, demo_server, tmp_
         b = await session.jobs.submit(job_prompt(7))
         await until(lambda: len(others(panel)) == 1)
         assert [r.key[0] for r in panel.model.rows()] == ["other", "mine", "mine"]
-        assert panel.summary.text() == "Mine: 0 running, 2 waiting · others: 1"
+        await until(lambda: panel.summary.text() == "Mine: 0 running, 2 waiting · others: 1")
         panel.cancel_all.click()
         await until(lambda: {j.state for j in mine(panel)} == {JobState.CANCELLED})
         assert {vm.get(a.id).state, vm.get(b.id).state} == {JobState.CANCELLED}

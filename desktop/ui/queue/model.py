@@ -82,6 +82,11 @@ def order_rows(jobs: Iterable[JobSnapshot], others: QueueSnapshot | None) -> lis
     return [row for _, row in keyed]
 
 
+# New jobs join the list within a frame: jobs sent one after another (Generate ×100) are one
+# rebuild, not one each.
+REBUILD_DELAY_MS = 16
+
+
 class QueueListModel(QAbstractListModel):
     def __init__(self, jobs: JobsViewModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -144,10 +149,12 @@ class QueueListModel(QAbstractListModel):
         at = self._index.get(("mine", job.id))
         if at is not None:
             old = self._rows[at].job
+            # The row says what happened at once; a job that moves (it started or ended)
+            # takes its new place with the next rebuild.
+            self._rows[at] = dataclasses.replace(self._rows[at], job=job)
+            self._want_thumbnail(job)
+            self._changed_soon(at)
             if old is not None and sort_key(old) == sort_key(job):
-                self._rows[at] = dataclasses.replace(self._rows[at], job=job)
-                self._want_thumbnail(job)
-                self._changed_soon(at)
                 return
         self._rebuild_soon()
 
@@ -168,7 +175,7 @@ class QueueListModel(QAbstractListModel):
         # per job: each rebuild sorts every row, so per-job rebuilds were quadratic.
         if not self._rebuild_due:
             self._rebuild_due = True
-            QTimer.singleShot(0, self, self._rebuild_now)
+            QTimer.singleShot(REBUILD_DELAY_MS, self, self._rebuild_now)
 
     def _rebuild_now(self) -> None:
         if self._rebuild_due:

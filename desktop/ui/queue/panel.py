@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QPoint,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QMouseEvent
@@ -46,6 +47,8 @@ from desktop.ui.queue.delegate import ROW_HEIGHT, QueueDelegate
 from desktop.ui.queue.details import JobDetails, ParametersDialog
 from desktop.ui.queue.model import QueueListModel, QueueRow
 
+SUMMARY_DELAY_MS = 16  # "Mine: 3 running, 40 waiting" follows a burst of changes once
+
 
 class QueuePanel(Retranslatable, QWidget):
     load_parameters_requested = Signal(dict)  # the job's API prompt, for the form
@@ -56,6 +59,8 @@ class QueuePanel(Retranslatable, QWidget):
         self._vm = jobs
         self.model = QueueListModel(jobs, self)
         self.summary = QLabel(self)
+        self._summary_timer = QTimer(self, singleShot=True, interval=SUMMARY_DELAY_MS)
+        self._summary_timer.timeout.connect(self._update_summary)
         self.summary.setObjectName("queueSummary")
         self.summary.setWordWrap(True)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -194,7 +199,9 @@ class QueuePanel(Retranslatable, QWidget):
         shown = self.details.job
         if shown is not None and shown.id == getattr(job, "id", None):
             self.details.show_job(self._vm.get(shown.id))
-        self._update_summary()
+        # The counts look at every job: once a frame, not once per changed job.
+        if not self._summary_timer.isActive():
+            self._summary_timer.start()
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         row = self.selected_row()
