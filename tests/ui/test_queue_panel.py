@@ -351,3 +351,23 @@ def test_showing_a_job_never_makes_the_panel_wider(qtbot) -> None:
     assert panel.details.isVisible()
     assert panel.details.error.toolTip() == f"Load Checkpoint: {job.error.message}"
     assert panel.minimumSizeHint().width() == width
+
+
+@pytest.mark.demo_only
+async def test_thumbnails_of_many_finished_jobs_are_let_go_and_come_back(
+    qtbot, demo_server, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr("desktop.ui.queue.model.THUMBS_KEPT", 2)
+    async with session_vm(demo_server.url, tmp_path) as (session, vm):
+        panel = make_panel(qtbot, vm)
+        jobs = [await session.jobs.submit(job_prompt(seed)) for seed in (1, 2, 3, 4)]
+        for job in jobs:
+            await session.jobs.wait(job.id, timeout=WAIT)
+        model = panel.model
+        await until(lambda: len(mine(panel)) == 4 and all(j.finished for j in mine(panel)))
+        panel.hide()  # rows ask for their image when painted: here the test asks, one by one
+        for row in range(4):  # each row shown in turn, as scrolling does
+            await until(lambda r=row: model.index(r).data(THUMB_ROLE) is not None)
+        assert len(model._thumbs) <= 2  # only the newest decoded images are held
+        await until(lambda: model.index(0).data(THUMB_ROLE) is not None)  # decoded again
+        await panel.shutdown()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import math
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -85,6 +86,7 @@ def order_rows(jobs: Iterable[JobSnapshot], others: QueueSnapshot | None) -> lis
 # New jobs join the list within a frame: jobs sent one after another (Generate ×100) are one
 # rebuild, not one each.
 REBUILD_DELAY_MS = 16
+THUMBS_KEPT = 200  # decoded job thumbnails held; others are decoded again when shown
 
 
 class QueueListModel(QAbstractListModel):
@@ -95,7 +97,9 @@ class QueueListModel(QAbstractListModel):
         self._index: dict[tuple[str, str], int] = {}
         self._rebuild_due = False
         self._dirty: set[int] = set()  # rows changed since the last repaint request
-        self._thumbs: dict[str, QImage | None] = {}  # None = being decoded or undecodable
+        # Job id -> its thumbnail; None while decoding or when undecodable. The newest
+        # THUMBS_KEPT only: a night's 1,000 finished jobs kept ~37 KB of image each.
+        self._thumbs: OrderedDict[str, QImage | None] = OrderedDict()
         self._tasks = TaskOwner(self, area="ui", report_to_excepthook=False)
         jobs.job_changed.connect(self._job_changed)
         jobs.other_queue_changed.connect(lambda _queue: self.rebuild())
@@ -115,7 +119,11 @@ class QueueListModel(QAbstractListModel):
         if role == ROW_ROLE:
             return row
         if role == THUMB_ROLE:
-            return self._thumbs.get(row.job.id) if row.job is not None else None
+            if row.job is None:
+                return None
+            if row.job.id not in self._thumbs:
+                self._want_thumbnail(row.job)  # scrolled back to a job whose image was let go
+            return self._thumbs.get(row.job.id)
         if role == Qt.ItemDataRole.DisplayRole:
             return row.job.title if row.job is not None else ""
         return None
@@ -210,9 +218,6 @@ class QueueListModel(QAbstractListModel):
         else:
             self._rows = new
         self._index = {row.key: at for at, row in enumerate(self._rows)}
-        for row in self._rows:
-            if row.job is not None:
-                self._want_thumbnail(row.job)
         if self._rows:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
 
@@ -230,6 +235,9 @@ class QueueListModel(QAbstractListModel):
         except ImageError:
             return
         self._thumbs[job.id] = image
+        self._thumbs.move_to_end(job.id)
+        while len(self._thumbs) > THUMBS_KEPT:
+            self._thumbs.popitem(last=False)
         at = self._index.get(("mine", job.id))
         if at is not None:
             index = self.index(at)
