@@ -66,7 +66,10 @@ def normalize_server_url(text: str) -> str:
         )
     if "://" not in text:
         text = "http://" + text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as err:  # e.g. full-width "：" or "，", refused under NFKC
+        raise InvalidServerUrl("host", "The address has no valid host name.") from err
     if parts.scheme.lower() not in ("http", "https"):
         raise InvalidServerUrl("scheme", "The address must start with http:// or https://.")
     if not parts.hostname or not _HOST_CHARS.fullmatch(parts.hostname):

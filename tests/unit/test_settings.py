@@ -171,6 +171,8 @@ def test_normalize_server_url(text: str, expected: str) -> None:
         ("http://user:pw@host:1", "credentials"),
         ("http://host:1/?token=x", "query"),
         ("http://host:99999", "port"),
+        ("服务器组：Desk, Tower", "host"),  # full-width punctuation: urlsplit refuses it
+        ("http://gpu，1:8188", "host"),
     ],
 )
 def test_normalize_server_url_rejects(text: str, code: str) -> None:

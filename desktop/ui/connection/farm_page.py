@@ -80,6 +80,7 @@ class FarmSettingsPage(Retranslatable, QWidget):
         layout.addWidget(self.intro)
         layout.addLayout(self.grid)
         layout.addLayout(add_row)
+        layout.addStretch(1)  # the dialog's other pages are taller: keep the rows together
         for server in servers or (FarmServer(""), FarmServer("")):
             self.add_row(server if server.url else None)
         self.retranslate()

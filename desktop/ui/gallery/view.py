@@ -372,6 +372,7 @@ class GalleryView(Retranslatable, QWidget):
         dialog.setObjectName("importFolderDialog")
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.setDirectory(str(Path.home()))  # not the folder the app was started from
         dialog.fileSelected.connect(lambda path: self.import_folder(Path(path)))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()  # not exec(): a nested loop under qasync breaks running tasks
