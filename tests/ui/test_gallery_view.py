@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from desktop.library import Library, LibraryQuery, read_png_metadata
 from desktop.library.synthetic import populate_synthetic
 from desktop.ui.gallery.export_dialog import ExportDialog, picture_folder, remember_folder
-from desktop.ui.gallery.model import PAGE
+from desktop.ui.gallery.model import PAGE, PAGES_WANTED
 from desktop.ui.gallery.view import GalleryView
 from tests.ui.gallery_support import QT_NOISE, FakeTrash, add_picture, until
 
@@ -180,6 +180,26 @@ async def test_a_large_library_is_loaded_page_by_page(qtbot, library):
         assert model.entry(PAGE) is None  # the middle page was never needed
         last = model.entry(2 * PAGE + 49)
         assert last.file_name == "ComfyUI_00000_.png"  # newest first: the oldest is last
+    finally:
+        await view.shutdown()
+
+
+async def test_after_a_fling_the_page_on_screen_loads_first(qtbot, library):
+    """A fling asks for every page it passes; the page it stops on must not wait behind
+    them (at 100,000 items it waited more than 30 s)."""
+    pages = 12
+    await populate_synthetic(library, pages * PAGE)
+    view = await open_view(qtbot, library)
+    try:
+        model = view.model
+        await until(lambda: model.entry(0) is not None)
+        for page in range(1, pages):  # one paint per page passed, faster than pages load
+            model.index(page * PAGE).data()
+        await until(lambda: model.entry((pages - 1) * PAGE) is not None)
+        await view.model.shutdown()  # no later paint asks again: see what was loaded
+        loaded = [p for p in range(pages) if model.entry(p * PAGE) is not None]
+        assert loaded[-1] == pages - 1
+        assert len(loaded) <= 1 + PAGES_WANTED  # the first page and the newest asked for
     finally:
         await view.shutdown()
 

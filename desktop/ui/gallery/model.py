@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
@@ -37,6 +38,7 @@ from desktop.ui.tasks import TaskOwner
 log = logging.getLogger("comfydesk.ui")
 
 PAGE = 200
+PAGES_WANTED = 4  # pending page loads kept (a screen spans at most two pages)
 NEWEST_WINDOW = 64  # rows checked for new results; more new rows than this reload the list
 Index = QModelIndex | QPersistentModelIndex
 
@@ -61,6 +63,11 @@ class GalleryModel(QAbstractListModel):
         self._epoch = 0  # bumps on reset: late pages of an old list are dropped
         self._shape = 0  # bumps on inserts/removals: late pages would land on wrong rows
         self._loading_pages: set[int] = set()
+        # Pages the view asked for and not yet loading, newest last. A fling asks for
+        # hundreds; they are loaded newest first and the oldest forgotten, so the page on
+        # screen does not wait behind pages long scrolled past (100,000 items: it did, 30 s).
+        self._wanted: OrderedDict[int, None] = OrderedDict()
+        self._page_loader: asyncio.Task[None] | None = None
         self._fetching = False
         self._busy = 0
         self._refresh_lock = asyncio.Lock()
@@ -215,12 +222,14 @@ class GalleryModel(QAbstractListModel):
         self._shape += 1
         self._index = None
         self._loading_pages.clear()
+        self._wanted.clear()
         self.count_changed.emit(len(self._rows))
 
     def _reset_rows(self, rows: list[GalleryEntry | None]) -> None:
         self.beginResetModel()
         self._rows = rows
         self._loading_pages.clear()
+        self._wanted.clear()
         self._shape += 1
         self._index = None
         self.endResetModel()
@@ -250,7 +259,17 @@ class GalleryModel(QAbstractListModel):
         ):
             return
         self._loading_pages.add(page)
-        self._tasks.start(self._load_page(page, self._epoch, self._shape), name="gallery page")
+        self._wanted[page] = None
+        while len(self._wanted) > PAGES_WANTED:
+            forgotten, _ = self._wanted.popitem(last=False)
+            self._loading_pages.discard(forgotten)  # asked for again if it shows again
+        if self._page_loader is None or self._page_loader.done():
+            self._page_loader = self._tasks.start(self._load_wanted(), name="gallery pages")
+
+    async def _load_wanted(self) -> None:
+        while self._wanted:
+            page, _ = self._wanted.popitem(last=True)
+            await self._load_page(page, self._epoch, self._shape)
 
     async def _load_page(self, page: int, epoch: int, shape: int) -> None:
         source = self.source
