@@ -1,5 +1,6 @@
 """Composition root: QApplication + qasync loop, logging, error hook, translator, theme,
-settings, the connection and the main window; panels plug in through :data:`PANEL_INSTALLERS`.
+settings, the connection and the main window; the panels come from
+``desktop.ui.installers.default_installers`` (a test may pass its own list).
 
     comfydesk [FILE] [--server URL | --demo | --demo-hosted] [--lang en|zh_CN] [--self-test]
 """
@@ -7,12 +8,11 @@ settings, the connection and the main window; panels plug in through :data:`PANE
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ from desktop.settings import (
 )
 from desktop.ui import icons
 from desktop.ui.about import AboutDialog
+from desktop.ui.app_context import AppContext, PanelInstaller
 from desktop.ui.connection.dialog import ConnectionDialog
 from desktop.ui.connection.model import (
     ConnectionRequest,
@@ -52,67 +53,12 @@ from desktop.ui.theme import ThemeController
 if TYPE_CHECKING:
     from desktop.demo import DemoServer
     from desktop.jobs.session import ServerSession
-    from desktop.jobs.sinks import ResultSink
-    from desktop.ui.hosted.backend import HostedBackend
     from desktop.ui.hosted.demo import HostedDemo
-    from desktop.ui.jobs_model import JobsViewModel
-    from desktop.ui.workspace import Workspace
 
 log = logging.getLogger("comfydesk.app")
 
 DEMO_STEP_DELAY = 0.15
 CANCEL_ON_QUIT_TIMEOUT = 5.0
-
-
-class AppContext:
-    """What a panel installer gets: the window, the connection and shared services."""
-
-    def __init__(self, app: ComfyDeskApp) -> None:
-        self._app = app
-        self.window: MainWindow = app.window
-        self.connection: ConnectionViewModel = app.connection
-        # The library helper sets this; sessions created afterwards store results there.
-        self.result_sink: ResultSink | None = None
-        # The jobs view-model shared by the preview, the queue and the workspace.
-        self.jobs: JobsViewModel | None = None
-        self.secrets: SecretStore = app.secrets
-        # Set by their installers: the form's view-model and the hosted workflow backend.
-        self.workspace: Workspace | None = None
-        self.hosted: HostedBackend | None = None
-        self._late_hooks = False
-
-    @property
-    def settings(self) -> Settings:
-        return self._app.settings
-
-    def update_settings(self, settings: Settings) -> None:
-        self._app.update_settings(settings)
-
-    def add_shutdown_hook(
-        self, hook: Callable[[], Awaitable[None]], *, after_session: bool = False
-    ) -> None:
-        """``await hook()`` runs at quit, before the session closes (cancel your tasks there);
-        with ``after_session`` once it has closed (close stores that its jobs write into)."""
-        if after_session or self._late_hooks:
-            self._app.late_shutdown_hooks.append(hook)
-        else:
-            self._app.shutdown_hooks.append(hook)
-
-    @contextlib.contextmanager
-    def shutdown_hooks_after_session(self) -> Iterator[None]:
-        """Hooks added inside this block run after the session closed (for an installer that
-        registers its own hook)."""
-        self._late_hooks = True
-        try:
-            yield
-        finally:
-            self._late_hooks = False
-
-
-PanelInstaller = Callable[[AppContext], None]
-# Extra installers run after desktop.ui.installers.default_installers() (form, preview, queue,
-# gallery); each calls e.g. ``ctx.window.set_panel(Panel.FORM, widget)``.
-PANEL_INSTALLERS: list[PanelInstaller] = []
 
 
 class ComfyDeskApp(QObject):
@@ -165,7 +111,7 @@ class ComfyDeskApp(QObject):
         if installers is None:
             from desktop.ui.installers import default_installers
 
-            installers = [*default_installers(), *PANEL_INSTALLERS]
+            installers = default_installers()
         for install in installers:
             install(self.context)
 

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop.cli.run import (
+from desktop.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_SERVER,
     EXIT_USAGE,

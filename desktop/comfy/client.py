@@ -205,7 +205,15 @@ class ComfyClient:
 
     async def queue(self) -> QueueSnapshot:
         url = self._http.api_url("queue")
-        return parse_queue(await self._http.get_json(url), str(url))
+        reply = await self._http.fetch("GET", url)
+        reply.raise_for_status()
+        if looks_like_html(reply.content_type, reply.body):
+            raise AuthenticationRequired(reply.url, reply.status)
+        try:
+            body = await self._offload.parse_queue(reply.body)
+        except (ValueError, RecursionError) as err:
+            raise ProtocolError("expected JSON from /queue", str(url)) from err
+        return parse_queue(body, str(url))
 
     async def delete_queued(self, prompt_ids: Sequence[str]) -> None:
         await self._http.post(self._http.api_url("queue"), {"delete": list(prompt_ids)})

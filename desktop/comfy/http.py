@@ -40,7 +40,6 @@ _AUTH_STATUSES = frozenset({401, 403, 407})
 #: Downloads (``/view``) larger than this are refused; a ComfyUI video is rarely past 1 GB.
 DEFAULT_MAX_DOWNLOAD = 2**30
 _CHUNK = 1 << 20  # file writes happen in a worker thread, one per MiB
-PARSE_OFF_LOOP_BYTES = 256 * 1024  # bigger JSON answers are parsed on a worker thread
 _BODY_SNIPPET = 2000
 _WS_TO_HTTP = {"ws": "http", "wss": "https"}
 
@@ -290,9 +289,6 @@ class HttpTransport:
     async def get_json(self, url: URL, *, params: Mapping[str, str] | None = None) -> Any:
         reply = await self.fetch("GET", url, params=params)
         reply.raise_for_status()
-        if len(reply.body) > PARSE_OFF_LOOP_BYTES:
-            # /queue with 1,000 jobs is ~4 MB: parsed here it stalled the GUI ~40 ms a time.
-            return await asyncio.to_thread(reply.json)
         return reply.json()
 
     async def post(self, url: URL, json_body: Any) -> Reply:

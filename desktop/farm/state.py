@@ -7,16 +7,13 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from desktop.comfy.client import ComfyClient
 from desktop.comfy.messages import Executed, StreamEvent
 from desktop.comfy.object_info import ObjectInfo
 from desktop.comfy.stream import EventStream
 from desktop.comfy.types import ImageRef, SystemStats
-
-if TYPE_CHECKING:
-    from desktop.farm.farm import Farm
 
 
 @dataclass(frozen=True)
@@ -109,10 +106,21 @@ class EndOfEvents:
     pass
 
 
+class StreamOwner(Protocol):
+    """The farm, as its event stream sees it (``Farm``; typed here so that this module does
+    not import the one that imports it)."""
+
+    members: list[Member]
+
+    def start_streams(self, sink: FarmEvents) -> None: ...
+
+    async def stop_streams(self) -> None: ...
+
+
 class FarmEvents:
     """The farm's merged event stream (one at a time per farm)."""
 
-    def __init__(self, farm: Farm) -> None:
+    def __init__(self, farm: StreamOwner) -> None:
         self._farm = farm
         self.queue: asyncio.Queue[StreamEvent | EndOfEvents] = asyncio.Queue()
         self._started = False

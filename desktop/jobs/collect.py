@@ -26,7 +26,7 @@ from desktop.jobs.reconcile import merge_history_outputs, outcome_from_history
 
 if TYPE_CHECKING:
     from desktop.jobs.backend import Backend
-    from desktop.jobs.manager import JobManager
+    from desktop.jobs.store import TrackerStore
     from desktop.jobs.tracker import JobTracker
 
 log = logging.getLogger("comfydesk.jobs")
@@ -69,7 +69,7 @@ class _Unsaved(Exception):
 
 
 class Collector:
-    def __init__(self, client: Backend, manager: JobManager, policy: CollectPolicy) -> None:
+    def __init__(self, client: Backend, manager: TrackerStore, policy: CollectPolicy) -> None:
         self._client = client
         self._manager = manager
         self._policy = policy

@@ -18,14 +18,14 @@ from desktop.jobs.reconcile import judge_queue
 
 if TYPE_CHECKING:
     from desktop.jobs.backend import Backend
-    from desktop.jobs.manager import JobManager
+    from desktop.jobs.store import TrackerStore
 
 log = logging.getLogger("comfydesk.jobs")
 
 
 class QueueSync:
     def __init__(
-        self, client: Backend, manager: JobManager, *, silence: float, interval: float
+        self, client: Backend, manager: TrackerStore, *, silence: float, interval: float
     ) -> None:
         self._client = client
         self._m = manager

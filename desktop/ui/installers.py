@@ -23,7 +23,7 @@ from desktop.ui.workspace import Workspace
 from desktop.ui.workspace_panel import WorkspacePanel
 
 if TYPE_CHECKING:
-    from desktop.app import AppContext, PanelInstaller
+    from desktop.ui.app_context import AppContext, PanelInstaller
 
 
 def jobs_view_model(ctx: AppContext) -> JobsViewModel:
@@ -55,13 +55,6 @@ def install_jobs_panels(ctx: AppContext) -> None:
         await vm.shutdown()
 
     ctx.add_shutdown_hook(shutdown)
-
-
-def install_gallery(ctx: AppContext) -> None:
-    """The gallery; its hook closes the library, so it runs after the session has closed and
-    the results still being saved have landed."""
-    with ctx.shutdown_hooks_after_session():
-        install_gallery_panel(ctx)
 
 
 def install_workspace(ctx: AppContext) -> None:
@@ -122,4 +115,4 @@ def install_workspace(ctx: AppContext) -> None:
 def default_installers() -> list[PanelInstaller]:
     from desktop.ui.hosted.install import install_hosted
 
-    return [install_jobs_panels, install_gallery, install_workspace, install_hosted]
+    return [install_jobs_panels, install_gallery_panel, install_workspace, install_hosted]

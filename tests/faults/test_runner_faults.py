@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main as cli_main
-from desktop.cli.run import (
+from desktop.cli.common import (
     EXIT_BAD_ANSWER,
     EXIT_FAILED,
     EXIT_INTERRUPTED,

@@ -1,8 +1,7 @@
 """Wires the gallery into the app: opens the library, makes it the sessions' ResultSink, puts
 a GalleryView in the gallery dock and keeps it current as jobs finish.
 
-    from desktop.ui.gallery.panel import install_gallery_panel
-    PANEL_INSTALLERS.append(install_gallery_panel)
+    install_gallery_panel(ctx)   # desktop.ui.installers does it for the app
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from desktop.ui.panels import Panel
 from desktop.ui.tasks import TaskOwner
 
 if TYPE_CHECKING:
-    from desktop.app import AppContext
+    from desktop.ui.app_context import AppContext
 
 log = logging.getLogger("comfydesk.ui")
 
@@ -41,7 +40,9 @@ class GalleryPanel(QObject):
         self._refresh.timeout.connect(self._refresh_now)
         ctx.result_sink = LibrarySink(self.library, on_stored=lambda _job, _item: self._soon())
         ctx.connection.session_changed.connect(self._session_changed)
-        ctx.add_shutdown_hook(self.shutdown)
+        # It closes the library: after the session has closed and the results still being
+        # saved have landed.
+        ctx.add_shutdown_hook(self.shutdown, after_session=True)
         QTimer.singleShot(0, lambda: self._tasks.start(self._build(), name="gallery open"))
 
     async def library(self) -> Library:
@@ -96,4 +97,4 @@ class GalleryPanel(QObject):
 
 
 def install_gallery_panel(ctx: AppContext) -> None:
-    ctx.window.gallery_panel = GalleryPanel(ctx)  # type: ignore[attr-defined]
+    ctx.gallery = GalleryPanel(ctx)

@@ -13,7 +13,7 @@ from desktop.ui.hosted.bar import ConnectionBarNote, HostedBar
 from desktop.ui.panels import Panel
 
 if TYPE_CHECKING:
-    from desktop.app import AppContext
+    from desktop.ui.app_context import AppContext
 
 
 def install_hosted(ctx: AppContext) -> None:
