@@ -27,6 +27,7 @@ _SEARCH_TEXT = (
     "|| char(10) || file_name)"
 )
 _ORDER = " ORDER BY created DESC, id DESC"
+_ID_IN = "id IN ("  # a clause that is a subquery over an index (full-text, models)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +204,10 @@ class Catalog:
         return f"{_SEARCH_TEXT} LIKE ? ESCAPE '\\'", [f"%{_escape_like(word)}%"]
 
     def _where(self, query: LibraryQuery) -> tuple[str, list[Any]]:
+        clauses, args = self._clauses(query)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+
+    def _clauses(self, query: LibraryQuery) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []
         args: list[Any] = []
         fts_terms: list[str] = []
@@ -240,18 +245,36 @@ class Catalog:
             args.append(query.until)
         if query.starred_only:
             clauses.append("starred = 1")
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+        return clauses, args
 
     def count(self, query: LibraryQuery) -> int:
-        where, args = self._where(query)
-        return int(self.conn.execute(f"SELECT count(*) FROM items{where}", args).fetchone()[0])
+        clauses, args = self._clauses(query)
+        if len(clauses) == 1 and clauses[0].startswith(_ID_IN) and clauses[0].endswith(")"):
+            # One text search or one model: count the index's own rows (one per item) instead
+            # of looking every match up in items (100,000 items, "fox": 80 ms -> 3 ms).
+            inner = clauses[0][len(_ID_IN) : -1]
+            sql = f"SELECT count(*) FROM ({inner})"
+        else:
+            sql = "SELECT count(*) FROM items" + (
+                " WHERE " + " AND ".join(clauses) if clauses else ""
+            )
+        return int(self.conn.execute(sql, args).fetchone()[0])
 
     def page(
         self, query: LibraryQuery, offset: int = 0, limit: int | None = None, *, full: bool = False
     ) -> list[LibraryItem]:
-        where, args = self._where(query)
+        clauses, args = self._clauses(query)
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
         columns = _FULL_COLUMNS if full else _SUMMARY_COLUMNS
-        sql = f"SELECT {columns} FROM items{where}{_ORDER} LIMIT ? OFFSET ?"
+        # With a text or model search SQLite would look up every match and sort them all
+        # (100,000 items, "fox": 96 ms); walking the date index and keeping the matches
+        # stops after one page (11 ms), and costs a full walk (12 ms) only when few match.
+        source = (
+            "items INDEXED BY items_created"
+            if any(c.startswith(_ID_IN) for c in clauses)
+            else "items"
+        )
+        sql = f"SELECT {columns} FROM {source}{where}{_ORDER} LIMIT ? OFFSET ?"
         limit_arg = -1 if limit is None else max(0, limit)
         rows = self.conn.execute(sql, [*args, limit_arg, max(0, offset)]).fetchall()
         return [self._item(row, full=full) for row in rows]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
@@ -28,6 +28,7 @@ class GalleryDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.tile = tile
         self._pixmaps: OrderedDict[tuple[Hashable, int, int, float], QPixmap] = OrderedDict()
+        self._blank: tuple[tuple[int, int, int, float], QPixmap] | None = None
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -137,11 +138,7 @@ class GalleryDelegate(QStyledItemDelegate):
     def _placeholder(
         self, painter: QPainter, box: QRect, palette: QPalette, *, failed: bool
     ) -> None:
-        base = palette.color(QPalette.ColorRole.Mid)
-        base.setAlpha(70)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(base)
-        painter.drawRoundedRect(box.adjusted(8, 8, -8, -8), 8, 8)
+        painter.drawPixmap(box.topLeft(), self._blank_tile(box.size(), palette, painter))
         if failed:
             painter.save()
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
@@ -150,6 +147,27 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.setFont(font)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "\N{MULTIPLICATION SIGN}")
             painter.restore()
+
+    def _blank_tile(self, size: QSize, palette: QPalette, painter: QPainter) -> QPixmap:
+        """The grey tile of a picture not loaded yet, drawn once: a fling paints hundreds,
+        and an antialiased translucent rounded rectangle each was most of a frame's time."""
+        base = palette.color(QPalette.ColorRole.Mid)
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        key = (size.width(), size.height(), base.rgba(), ratio)
+        if self._blank is not None and self._blank[0] == key:
+            return self._blank[1]
+        pixmap = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        tile = QPainter(pixmap)
+        tile.setRenderHint(QPainter.RenderHint.Antialiasing)
+        base.setAlpha(70)
+        tile.setPen(Qt.PenStyle.NoPen)
+        tile.setBrush(base)
+        tile.drawRoundedRect(QRect(QPoint(0, 0), size).adjusted(8, 8, -8, -8), 8, 8)
+        tile.end()
+        self._blank = (key, pixmap)
+        return pixmap
 
     def _star(self, painter: QPainter, box: QRect) -> None:
         badge = QRect(box.right() - 26, box.top() + 4, 22, 22)
