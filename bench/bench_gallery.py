@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QWidget
@@ -157,9 +158,16 @@ async def _scroll(ctx: Context, lib: Library, label: str, pages_per_step: int) -
             scrolled = time.perf_counter() - started
             thumbs = view.thumbs
             model = view.model
-            # A fling can outrun the page loads: give the bottom page time to arrive.
+
+            # A fling can outrun the page loads, and the batched layout may still be growing
+            # the range: stay at the bottom (as a hand on the scroll bar would) and give the
+            # bottom page time to arrive.
+            def at_bottom_and_loaded(m: Any = model, v: Any = view) -> bool:
+                v.list.scrollToBottom()
+                return m.entry(m.rowCount() - 1) is not None
+
             with contextlib.suppress(TimeoutError):
-                await wait_until(lambda m=model: m.entry(m.rowCount() - 1) is not None, 30.0)
+                await wait_until(at_bottom_and_loaded, 30.0)
             await wait_until(lambda t=thumbs: not t.pending, 30.0)
         last = view.model.entry(view.model.rowCount() - 1)
         growth = settled_rss_mb() - before
