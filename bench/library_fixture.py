@@ -58,7 +58,7 @@ def _source_key() -> str:
 
 
 def realistic_png(seed: int, size: int = REAL_SIZE) -> bytes:
-    """A smooth, photo-like PNG (upscaled noise plus grain), like PERFORMANCE-NOTES §11."""
+    """A smooth, photo-like PNG (upscaled noise plus grain)."""
     rng = random.Random(seed)
     small = Image.frombytes("RGB", (16, 16), rng.randbytes(16 * 16 * 3))
     image = small.resize((size, size), Image.Resampling.BICUBIC)

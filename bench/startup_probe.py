@@ -42,7 +42,7 @@ def first_paint() -> None:
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow):
-                # The network stack should load after the first paint (PERFORMANCE-NOTES T9).
+                # The network stack should load after the first paint (docs/PERFORMANCE.md §1).
                 loaded = {
                     "modules": len(sys.modules),
                     "aiohttp": "aiohttp" in sys.modules,

@@ -1,4 +1,4 @@
-"""``ComfyClient``: the typed REST client of one ComfyUI server (PROTOCOL.md §2).
+"""``ComfyClient``: the typed REST client of one ComfyUI server.
 
 Every route goes to ``<base>/api/<route>`` (§1.1). Failures arrive as the ``errors`` tree:
 ServerUnreachable, AuthenticationRequired, PromptRejected, ServerError, ProtocolError.
@@ -52,7 +52,7 @@ from desktop.comfy.types import (
 
 log = logging.getLogger("comfydesk.comfy")
 
-#: Big installs take tens of seconds to build /object_info (PROTOCOL.md §9.5).
+#: Big installs take tens of seconds to build /object_info.
 OBJECT_INFO_TIMEOUT = 300.0
 
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w.\-]+")

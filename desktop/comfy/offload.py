@@ -1,7 +1,7 @@
 """Parsing big JSON documents (``/object_info`` can be 20 MB) without stalling the event loop.
 
-``json.loads`` holds the GIL for the whole parse, so a thread does not help (PERFORMANCE-NOTES
-§1, §2.2), and handing a whole parsed dict back from a worker process costs as much again in
+``json.loads`` holds the GIL for the whole parse, so a thread does not help (docs/PERFORMANCE.md
+§3), and handing a whole parsed dict back from a worker process costs as much again in
 unpickling. Instead a spawned worker parses the document and returns one compact JSON blob per
 top-level key (``dict[str, bytes]``: cheap to unpickle). ``LazyJsonObject`` decodes a key's blob
 the first time it is read, so the event loop only ever parses the node classes in use.

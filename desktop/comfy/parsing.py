@@ -1,4 +1,4 @@
-"""Turn REST response bodies (shapes as in comfyui-captures/) into the frozen values of
+"""Turn REST response bodies (shapes as in tests/data/comfyui-captures/) into the frozen values of
 ``types``. Every function raises ``ProtocolError`` for a shape it cannot use, never a bare
 KeyError/TypeError."""
 

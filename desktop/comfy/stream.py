@@ -11,7 +11,7 @@ then it waits ``retry_in`` seconds (capped exponential backoff with jitter; ``re
 skips the wait) and starts over, forever, until ``close()``. After ``close()`` it yields a final
 ``Disconnected(reason="closed", retry_in=None)`` if a socket was open, and the iteration ends.
 
-Rules from PROTOCOL.md it follows: the same client id on every connect (§3.1); the
+Rules of ComfyUI's protocol it follows: the same client id on every connect (§3.1); the
 ``feature_flags`` message is the first thing sent on every connect (§3.3, §5); the old socket
 is closed and awaited before a new one is opened (§9.3); a client heartbeat, because the server
 never pings (§9.2); ``max_msg_size`` of 64 MiB for full-size PNG frames (§9.4).

@@ -1,4 +1,4 @@
-"""The aiohttp application: ComfyUI 0.3.64's routes, each also under /api (PROTOCOL.md §2)."""
+"""The aiohttp application: ComfyUI 0.3.64's routes, each also under /api."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def server_error() -> web.Response:
     """aiohttp's bare 500 for an unhandled exception, which is what ComfyUI sends for
-    malformed requests (comfyui-captures/02-validation-errors/malformed_body.json)."""
+    malformed requests (tests/data/comfyui-captures/02-validation-errors/malformed_body.json)."""
     return web.Response(
         status=500, text="500 Internal Server Error\n\nServer got itself in trouble"
     )

@@ -1,5 +1,4 @@
-"""/view, /upload/image and /upload/mask with the real server's path rules (PROTOCOL.md
-§2.8-2.10)."""
+"""/view, /upload/image and /upload/mask with the real server's path rules."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The prompt queue and history, with 0.3.64's semantics (PROTOCOL.md §2.3-2.7)."""
+"""The prompt queue and history, with 0.3.64's semantics."""
 
 from __future__ import annotations
 

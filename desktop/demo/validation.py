@@ -1,5 +1,5 @@
-"""Prompt validation with the error shapes and quirks of ComfyUI 0.3.64 (see PROTOCOL.md
-§2.1.1 and comfyui-captures/02-validation-errors).
+"""Prompt validation with the error shapes and quirks of ComfyUI 0.3.64 (see the
+recorded validation errors in tests/data and docs/PROTOCOL-NOTES.md).
 
 Structural garbage (a prompt that is not an object, a node that is not an object) raises
 ordinary Python exceptions, which the route turns into the same bare 500 the real server gives.

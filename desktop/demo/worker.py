@@ -1,5 +1,5 @@
 """The one worker task: takes prompts off the queue and "runs" them, producing the same
-message sequence as ComfyUI 0.3.64 (PROTOCOL.md §3.5, comfyui-captures/01-06)."""
+message sequence as ComfyUI 0.3.64 (the recordings in tests/data/comfyui-captures)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Browse a ComfyUI server's own history without ever asking for all of it.
 
-The server keeps history in memory, oldest first, with no total count (PROTOCOL.md §2.7):
+The server keeps history in memory, oldest first, with no total count:
 ``offset`` counts from the oldest entry and ``max_items`` alone gives the newest N. The pager
 finds the total with a few one-item probes, then fetches pages by offset from the oldest, so a
 page stays the same while new jobs finish. Each page is checked against an anchor (the prompt id

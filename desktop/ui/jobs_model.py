@@ -205,7 +205,7 @@ class JobsViewModel(QObject):
 
     def _show_cancelling(self, job_ids: list[str]) -> None:
         # The manager marks the job when its task first runs, a loop turn later; the artist
-        # should see the click land now (PERFORMANCE-NOTES T16).
+        # should see the click land now.
         for job_id in job_ids:
             job = self._jobs.get(job_id)
             if job is not None and not job.finished and not job.cancel_requested:

@@ -2,7 +2,7 @@
 
 The document stores literal values unwrapped (a multi-select value is a plain ``list``) and
 wraps them again as ``{"__value__": [...]}`` in :meth:`Workflow.to_prompt`, because a bare
-list in a prompt is read as a link by the server (PROTOCOL.md §7.1).
+list in a prompt is read as a link by the server.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 * PNG: one text chunk per key (``prompt``, ``workflow``); ``tEXt`` in practice, ``zTXt`` and
   ``iTXt`` accepted. V3 animated PNGs put ``comf`` chunks (``key\\0json``) after the image data.
 * WebP: EXIF tag 0x0110 = ``"prompt:<json>"``, 0x010F = ``"workflow:<json>"``, further keys at
-  lower tag numbers (PROTOCOL.md §7.4).
+  lower tag numbers.
 
 This is the one reader of picture metadata: the workflow loader and the library both use it.
 The file is untrusted. Chunks are walked directly (CRC-checked, nothing decoded but text), and

@@ -1,6 +1,6 @@
 """Editable parameters of a workflow: the server's node definitions intersected with the graph.
 
-One :class:`ParamSpec` per input that holds a literal value (PROTOCOL.md §6.4). Linked inputs are
+One :class:`ParamSpec` per input that holds a literal value. Linked inputs are
 not parameters. Inputs the client has no widget for, inputs the server does not declare, and
 every literal input of a node class the server does not know become read-only ``UNKNOWN``
 parameters, so nothing in the workflow is silently hidden.

@@ -1,6 +1,6 @@
 """Seed control: ComfyUI's fixed / increment / decrement / randomize, done on the client.
 
-The server never changes a seed (PROTOCOL.md §6.5). ComfyUI's web UI applies the control
+The server never changes a seed. ComfyUI's web UI applies the control
 *after* queueing by default, so the value on screen is the one that was used. We do the same:
 job 1 of a "Generate ×N" submits the values currently shown, each later job gets the value
 advanced once more per seed, and :attr:`SeedBatch.next_values` is what the form should show

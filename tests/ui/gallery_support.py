@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
+from pytestqt.qtbot import QtBot
 
 from desktop.library import Library, LibraryItem
+from desktop.ui.gallery.view import GalleryView
 from tests.conftest import shared_path
 
 WORKFLOW_FILE = shared_path("workflows", "api", "txt2img_batch2_subfolder.json")
@@ -85,3 +87,13 @@ class FakeTrash:
     def __call__(self, path: str) -> None:
         self.trashed.append(Path(path))
         Path(path).unlink()
+
+
+async def open_view(qtbot: QtBot, library: Library) -> GalleryView:
+    """A shown gallery over ``library``, its first page loaded."""
+    view = GalleryView(library)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    await view.loaded()
+    return view

@@ -14,22 +14,13 @@ from desktop.base.atomic import atomic_write
 from desktop.library import Library
 from desktop.library.import_folder import ImportProgress, import_folder
 from desktop.ui.gallery.import_strip import MARKER, read_unfinished
-from desktop.ui.gallery.view import GalleryView
 from tests.ui.app_support import QT_NOISE, wait_until
+from tests.ui.gallery_support import open_view
 from tests.unit.test_library_import import output_folder
 
 pytestmark = [QT_NOISE]  # the folder dialog under the offscreen platform
 
 PICTURES = 8  # output_folder(…, 6): six PNGs, a real ComfyUI PNG and a WebP
-
-
-async def open_view(qtbot: QtBot, library: Library) -> GalleryView:
-    view = GalleryView(library)
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()
-    await view.loaded()
-    return view
 
 
 async def test_a_folder_chosen_in_the_dialog_is_imported_with_progress(

@@ -11,14 +11,13 @@ from PIL import Image
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QToolButton
-from pytestqt.qtbot import QtBot
 
-from desktop.library import Library, LibraryQuery, read_png_metadata
+from desktop.library import LibraryQuery, read_png_metadata
 from desktop.library.synthetic import populate_synthetic
 from desktop.ui.gallery.export_dialog import ExportDialog, picture_folder, remember_folder
 from desktop.ui.gallery.model import PAGE, PAGES_WANTED
 from desktop.ui.gallery.view import GalleryView
-from tests.ui.gallery_support import QT_NOISE, FakeTrash, add_picture, until
+from tests.ui.gallery_support import QT_NOISE, FakeTrash, add_picture, open_view, until
 
 pytestmark = QT_NOISE
 
@@ -28,15 +27,6 @@ def trash(monkeypatch: pytest.MonkeyPatch) -> FakeTrash:
     fake = FakeTrash()
     monkeypatch.setattr("desktop.library.store.send2trash", fake)
     return fake
-
-
-async def open_view(qtbot: QtBot, library: Library) -> GalleryView:
-    view = GalleryView(library)
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()
-    await view.loaded()
-    return view
 
 
 async def test_search_and_star_through_the_filter_bar_and_star_button(qtbot, library):

@@ -237,9 +237,7 @@ async def test_cancel_all_mine_keeps_other_clients_jobs(qtbot, demo_server, tmp_
         their_job = await theirs.submit(job_prompt(5))
         a = await session.jobs.submit(job_prompt(6))
         b = await session.jobs.submit(job_prompt(7))
-        await until(
-            lambda: [r.key[0] for r in panel.model.rows()] == ["other", "mine", "mine"]
-        )
+        await until(lambda: [r.key[0] for r in panel.model.rows()] == ["other", "mine", "mine"])
         await until(lambda: panel.summary.text() == "Mine: 0 running, 2 waiting · others: 1")
         panel.cancel_all.click()
         await until(lambda: {j.state for j in mine(panel)} == {JobState.CANCELLED})

@@ -1,7 +1,7 @@
 """The picture area of the preview: newest-frame-wins decoding and crisp, aspect-true painting.
 
 Frames are offered as they come off the socket. Only the newest undecoded frame is kept
-(PERFORMANCE-NOTES T2): a frame that is replaced before it was decoded counts as dropped, so
+(docs/PERFORMANCE.md §8): a frame that is replaced before it was decoded counts as dropped, so
 decoding and painting never queue up behind the network. Small frames are decoded inside
 ``paintEvent`` — at most one decode per paint, and Qt folds many ``update()`` calls into one
 paint. Large frames go to one Pillow worker at a time; what arrives meanwhile replaces the

@@ -1,6 +1,6 @@
 """Turning encoded pictures into QImages without stalling the GUI thread.
 
-PERFORMANCE-NOTES §3.3: a 512² JPEG preview decodes in ~3 ms with ``QImage.loadFromData`` —
+A 512² JPEG preview decodes in ~3 ms with ``QImage.loadFromData`` (docs/PERFORMANCE.md §8):
 cheap enough for the GUI thread, and it skips the thread hop. Anything bigger (final images,
 PNG frames from websocket-save nodes) is decoded by Pillow in a worker thread, because Pillow
 releases the GIL while QImage holds it; the worker returns raw RGBA and only the wrap into a
