@@ -86,14 +86,17 @@ def _mark_holders(infos: Mapping[str, ObjectInfo], class_type: str, entry: Any) 
 def holders(
     infos: Mapping[str, ObjectInfo], class_type: str, input_name: str
 ) -> dict[Any, list[str]]:
-    """``value -> names of the servers offering it`` for one combo input."""
+    """``value -> names of the servers offering it`` for one combo input. Only plain values
+    (file names, numbers): real servers also list options that are objects (0.8's dynamic
+    combos), which no job is routed by."""
     found: dict[Any, list[str]] = {}
     for name, info in infos.items():
         if class_type not in info:
             continue
         spec = info[class_type].input(input_name)
         for value in (spec.choices or ()) if spec is not None else ():
-            found.setdefault(value, []).append(name)
+            if isinstance(value, str | int | float):
+                found.setdefault(value, []).append(name)
     return found
 
 

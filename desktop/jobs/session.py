@@ -139,6 +139,7 @@ class ServerSession:
         self._status_cbs: _Listeners[SessionStatus] = _Listeners()
         self._event_cbs: _Listeners[StreamEvent] = _Listeners()
         self._info_cbs: _Listeners[ObjectInfo] = _Listeners()
+        self._info_failed_cbs: _Listeners[Exception] = _Listeners()
         self._started = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -182,6 +183,10 @@ class ServerSession:
 
     def on_object_info(self, cb: Callable[[ObjectInfo], None]) -> Callable[[], None]:
         return self._info_cbs.add(cb)
+
+    def on_object_info_failed(self, cb: Callable[[Exception], None]) -> Callable[[], None]:
+        """The node list could not be read (the form waiting for it should say why)."""
+        return self._info_failed_cbs.add(cb)
 
     def _set_status(self, **changes: Any) -> None:
         new = dataclasses.replace(self.status, **changes)
@@ -265,6 +270,10 @@ class ServerSession:
                 await self.refresh_object_info()
         except ComfyError as err:
             log.warning("Could not load node definitions: %s", err)
+            self._info_failed_cbs.emit(err)
+        except Exception as err:  # a node list we cannot make sense of: say so, stay usable
+            log.exception("Could not make sense of the node definitions")
+            self._info_failed_cbs.emit(err)
 
     def _nodes_changed(self) -> None:
         if self.object_info is not None:

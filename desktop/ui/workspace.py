@@ -189,7 +189,14 @@ class Workspace(QObject):
             self._unsubscribe = None
         self._session = session
         if session is not None:
-            self._unsubscribe = session.on_object_info(self._object_info_arrived)
+            arrived = session.on_object_info(self._object_info_arrived)
+            failed = session.on_object_info_failed(self._object_info_failed)
+
+            def unsubscribe() -> None:
+                arrived()
+                failed()
+
+            self._unsubscribe = unsubscribe
             if session.object_info is not None:
                 self._object_info_arrived(session.object_info)
         self.state_changed.emit()
@@ -199,6 +206,18 @@ class Workspace(QObject):
             self.form.set_object_info(info)
         if self._pending is not None:
             self._start_open(self._pending, info)
+        self.state_changed.emit()
+
+    def _object_info_failed(self, err: Exception) -> None:
+        if self._pending is None or self.object_info is not None:
+            return
+        self._show(
+            self.tr(
+                "“{name}” cannot open yet: the server's node list could not be read ({reason}). "
+                "Refresh models or reconnect to try again."
+            ).format(name=self._pending.name, reason=error_text(err)),
+            error=True,
+        )
         self.state_changed.emit()
 
     # ------------------------------------------------------------------ opening

@@ -2588,6 +2588,10 @@
         <translation>任务未能加入队列：{reason}</translation>
     </message>
     <message>
+        <source>“{name}” cannot open yet: the server&apos;s node list could not be read ({reason}). Refresh models or reconnect to try again.</source>
+        <translation>“{name}”暂时无法打开：无法读取服务器的节点列表（{reason}）。请刷新模型或重新连接后再试。</translation>
+    </message>
+    <message>
         <source>Could not read the server&apos;s models: {reason}</source>
         <translation>无法读取服务器上的模型：{reason}</translation>
     </message>

@@ -7,6 +7,9 @@ import json
 
 import pytest
 
+from desktop.comfy.object_info import ObjectInfo
+from desktop.jobs.session import ServerSession
+from desktop.ui.connection.model import ConnectionRequest
 from desktop.ui.gallery.panel import GalleryPanel
 from desktop.workflow.seeds import SeedMode
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_until
@@ -45,6 +48,37 @@ async def test_a_file_asked_for_before_connecting_opens_once_connected(
     assert app.app.window.windowTitle().startswith("txt2img_batch2_subfolder.json — ")
     assert app.app.settings.last_workflow == str(TXT2IMG)
     assert app.app.window.commands.generate.isEnabled()
+    await app.app.shutdown()
+
+
+async def test_a_node_list_that_cannot_be_read_says_why_and_refresh_retries(
+    make_app: AppFactory, qtbot, demo_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Against two real servers a node list the app could not make sense of left the form
+    saying "opens as soon as the server is connected" forever."""
+    real = ServerSession.refresh_object_info
+    calls: list[str] = []
+
+    async def first_fails(self: ServerSession) -> ObjectInfo:
+        calls.append("refresh")
+        if len(calls) == 1:
+            raise TypeError("unhashable type: 'list'")
+        return await real(self)
+
+    monkeypatch.setattr(ServerSession, "refresh_object_info", first_fails)
+    app = await start_app(make_app, qtbot, demo_server, connect=False)
+    app.app.window.request_open(TXT2IMG)
+    app.app.connection.connect_to(ConnectionRequest(demo_server.url))
+    await wait_until(lambda: app.workspace.message_is_error)
+    assert app.panel.message.text() == (
+        "“txt2img_batch2_subfolder.json” cannot open yet: the server's node list could not be "
+        "read (unhashable type: 'list'). Refresh models or reconnect to try again."
+    )
+    await wait_until(lambda: app.app.window.commands.refresh_models.isEnabled())
+    app.app.window.commands.refresh_models.trigger()
+    await wait_until(lambda: app.workspace.form.is_loaded())
+    assert app.panel.message.isHidden()
+    assert calls == ["refresh", "refresh"]
     await app.app.shutdown()
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import json
 
 from desktop.comfy.object_info import ObjectInfo
 from desktop.farm.needs import holders, lacking, merge_object_info
 from desktop.farm.routing import DEFAULT_JOB_SECONDS, Timings, expected_wait, workflow_key
 from desktop.workflow.document import Workflow
 from desktop.workflow.params import derive_params
-from tests.conftest import recorded_object_info_raw
+from tests.conftest import recorded_object_info_raw, shared_path
 from tests.protocol.jobs_support import txt2img
 
 
@@ -81,3 +82,23 @@ def test_the_form_sees_which_servers_have_a_model_only_some_have() -> None:
     single = merge_object_info({"a": infos["a"]})["CheckpointLoaderSimple"].input("ckpt_name")
     assert single is not None
     assert single.servers_of == {}
+
+
+def test_the_node_lists_of_a_real_0_3_and_a_real_0_8_server_unite() -> None:
+    """A real 0.3.64 server lists PixverseTemplateNode's templates as one nested list (an
+    option that is itself a list). Marking who has what tripped over it against two real
+    servers, and the farm's form never opened."""
+    old_raw = recorded_object_info_raw()
+    template = old_raw["PixverseTemplateNode"]["input"]["required"]["template"]
+    template[1]["options"] = [list(template[1]["options"])]  # as the real server sends it
+    new_raw = json.loads(
+        shared_path("comfyui-captures-0.8", "00-server-info", "object_info.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    merged = merge_object_info({"old": ObjectInfo(old_raw), "new": ObjectInfo(new_raw)})
+    assert set(merged) == set(old_raw) | set(new_raw)
+    sampler = merged["KSampler"].input("sampler_name")
+    assert sampler is not None
+    assert set(sampler.servers_of) <= {str(c) for c in sampler.choices or ()}
+    assert merged["PixverseTemplateNode"].input("template") is not None

@@ -139,6 +139,7 @@ class ConnectionBar(Retranslatable, QWidget):
         self.detail.setText(detail)
         if vm.url and not self.url_line.hasFocus():
             self.url_box.setEditText(vm.url)
+            self.url_line.setCursorPosition(0)  # a long farm label shows its start
         has_session = vm.session is not None
         self._update_button()
         seconds = vm.seconds_to_retry()
