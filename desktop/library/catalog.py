@@ -22,10 +22,10 @@ _SUMMARY_COLUMNS = (
     "param_height, denoise"
 )
 _FULL_COLUMNS = _SUMMARY_COLUMNS + ", prompt_json, workflow_json"
-_SEARCH_TEXT = (
-    "(positive || char(10) || negative || char(10) || models || char(10) || node_title "
-    "|| char(10) || file_name)"
-)
+# The searched columns. A word too short for the trigram index is looked for in each with
+# LIKE: one LIKE per column is half the cost of one over their concatenation (100,000 items:
+# 97 ms against 199 ms), and finds the same, since a word never spans two columns.
+_SEARCH_COLUMNS = ("positive", "negative", "models", "node_title", "file_name")
 _ORDER = " ORDER BY created DESC, id DESC"
 _ID_IN = "id IN ("  # a clause that is a subquery over an index (full-text, models)
 
@@ -201,7 +201,9 @@ class Catalog:
     def _text_clause(self, word: str) -> tuple[str, list[Any]]:
         if self.has_fts and len(word) >= 3:
             return "id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)", [_phrase(word)]
-        return f"{_SEARCH_TEXT} LIKE ? ESCAPE '\\'", [f"%{_escape_like(word)}%"]
+        pattern = f"%{_escape_like(word)}%"
+        sql = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in _SEARCH_COLUMNS)
+        return f"({sql})", [pattern] * len(_SEARCH_COLUMNS)
 
     def _where(self, query: LibraryQuery) -> tuple[str, list[Any]]:
         clauses, args = self._clauses(query)
