@@ -92,10 +92,6 @@ class SeedBatch:
     # the notice), with the value they started again from.
     wrapped: Mapping[ParamKey, int] = field(default_factory=dict)
 
-    def seeds_of(self, key: ParamKey) -> tuple[Any, ...]:
-        node_id, input_name = key
-        return tuple(w.get(node_id, input_name) for w in self.workflows)
-
 
 def apply_seed_policy(
     workflow: Workflow,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -9,6 +10,7 @@ from desktop.workflow.params import SEED_MAX, ParamKind, ParamSpec, derive_param
 from desktop.workflow.seeds import (
     DEFAULT_SEED_MODE,
     RANDOM_CAP,
+    SeedBatch,
     SeedMode,
     apply_seed_policy,
     next_seed,
@@ -20,6 +22,11 @@ from tests.unit.workflow_support import load_api, load_expected_ui, recorded_obj
 OI = recorded_object_info()
 KSAMPLER_SEED = ParamSpec("3", "seed", ParamKind.SEED, 42, min=0, max=SEED_MAX)
 SMALL = ParamSpec("1", "seed", ParamKind.SEED, 0, min=10, max=20, step=1)
+
+
+def seeds_of(batch: SeedBatch, key: tuple[str, str]) -> tuple[Any, ...]:
+    """The value of one seed input in each job of the batch, in order."""
+    return tuple(w.get(*key) for w in batch.workflows)
 
 
 class FixedDraws:
@@ -74,11 +81,11 @@ def test_step_is_respected() -> None:
 def test_a_batch_at_the_maximum_goes_round_and_says_so() -> None:
     wf = Workflow({"1": {"class_type": "KSampler", "inputs": {"seed": 19}}})
     batch = apply_seed_policy(wf, [SMALL], {SMALL.key: SeedMode.INCREMENT}, 3)
-    assert batch.seeds_of(SMALL.key) == (19, 20, 10)  # three different pictures
+    assert seeds_of(batch, SMALL.key) == (19, 20, 10)  # three different pictures
     assert batch.next_values == {SMALL.key: 11}
     assert batch.wrapped == {SMALL.key: 10}
     calm = apply_seed_policy(wf, [SMALL], {SMALL.key: SeedMode.DECREMENT}, 3)
-    assert calm.seeds_of(SMALL.key) == (19, 18, 17)
+    assert seeds_of(calm, SMALL.key) == (19, 18, 17)
     assert calm.wrapped == {}
 
 
@@ -109,7 +116,7 @@ def test_batch_of_three(mode: SeedMode, expected_seeds: tuple, expected_next: in
     specs = derive_params(wf, OI)
     batch = apply_seed_policy(wf, specs, {("3", "seed"): mode}, 3)
     assert len(batch.workflows) == 3
-    assert batch.seeds_of(("3", "seed")) == expected_seeds
+    assert seeds_of(batch, ("3", "seed")) == expected_seeds
     assert batch.next_values == {("3", "seed"): expected_next}
     assert wf.get("3", "seed") == 42  # the document itself is untouched
     assert all(job is not wf for job in batch.workflows)
@@ -123,7 +130,7 @@ def test_batch_of_three(mode: SeedMode, expected_seeds: tuple, expected_next: in
 def test_batch_randomize_gives_distinct_seeds_starting_with_shown_value() -> None:
     wf = load_api("txt2img_batch2_subfolder.json")
     batch = apply_seed_policy(wf, derive_params(wf, OI), {}, 3, random.Random(1))
-    seeds = batch.seeds_of(("3", "seed"))
+    seeds = seeds_of(batch, ("3", "seed"))
     assert seeds[0] == 42
     assert len(set(seeds)) == 3
     assert all(0 <= s <= 2**50 for s in seeds)
@@ -134,7 +141,7 @@ def test_randomize_retries_collisions_within_a_batch() -> None:
     wf = Workflow({"1": {"class_type": "RandomNoise", "inputs": {"noise_seed": 5}}})
     rng = FixedDraws(5, 5, 6, 6, 7, 8)
     batch = apply_seed_policy(wf, _seed_specs(wf), {}, 3, rng)
-    assert batch.seeds_of(("1", "noise_seed")) == (5, 6, 7)
+    assert seeds_of(batch, ("1", "noise_seed")) == (5, 6, 7)
     assert batch.next_values == {("1", "noise_seed"): 8}
 
 
@@ -147,8 +154,8 @@ def test_every_seed_in_the_graph_advances_by_its_own_mode() -> None:
     ]
     modes = {("10", "noise_seed"): SeedMode.INCREMENT, ("11", "noise_seed"): SeedMode.FIXED}
     batch = apply_seed_policy(wf, specs, modes, 2)
-    assert batch.seeds_of(("10", "noise_seed")) == (6767725640732, 6767725640733)
-    assert batch.seeds_of(("11", "noise_seed")) == (0, 0)
+    assert seeds_of(batch, ("10", "noise_seed")) == (6767725640732, 6767725640733)
+    assert seeds_of(batch, ("11", "noise_seed")) == (0, 0)
     assert batch.next_values == {("10", "noise_seed"): 6767725640734, ("11", "noise_seed"): 0}
 
 
@@ -161,7 +168,7 @@ def test_linked_seed_is_left_alone_and_count_must_be_positive() -> None:
     )
     specs = derive_params(wf, OI)
     batch = apply_seed_policy(wf, specs, {("2", "value"): SeedMode.INCREMENT}, 2)
-    assert batch.seeds_of(("1", "seed")) == (["2", 0], ["2", 0])
-    assert batch.seeds_of(("2", "value")) == (9, 10)
+    assert seeds_of(batch, ("1", "seed")) == (["2", 0], ["2", 0])
+    assert seeds_of(batch, ("2", "value")) == (9, 10)
     with pytest.raises(ValueError, match="count"):
         apply_seed_policy(wf, specs, {}, 0)
