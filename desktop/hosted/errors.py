@@ -92,3 +92,12 @@ class DownloadFailed(HostedError):
         self.url = url
         self.reason = reason
         super().__init__(f"A result could not be downloaded ({reason}).")
+
+
+# The job's warning when the artist cancels a hosted job (the service has no cancel). Here,
+# not in desktop.jobs.hosted, so that the preview can recognise it without loading aiohttp
+# before the window's first paint.
+CANCEL_NOTE = (
+    "The hosted service cannot cancel a job once it is sent: it may still run. "
+    "ComfyDesk stopped watching it and will not download its results."
+)

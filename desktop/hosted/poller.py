@@ -9,30 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from desktop.hosted.client import HostedClient
 from desktop.hosted.errors import HostedProtocolError, HostedUnreachable
+from desktop.hosted.timing import DEFAULT_TIMING, PollTiming
 from desktop.hosted.types import TaskInfo, TaskStatus
 
 log = logging.getLogger("comfydesk.hosted")
-
-
-@dataclass(frozen=True, slots=True)
-class PollTiming:
-    """Seconds between polls. The provider's own sample polls every 5 s."""
-
-    running: float = 1.5
-    queued_first: float = 2.0
-    queued_max: float = 10.0
-    queued_growth: float = 1.5
-    offline_first: float = 2.0
-    offline_max: float = 30.0
-    # How many answers in a row may miss the task before it counts as unknown to the service.
-    missing_limit: int = 5
-
-
-DEFAULT_TIMING = PollTiming()
 
 
 class TaskUnknown(HostedProtocolError):

@@ -23,6 +23,7 @@ from desktop.hosted.changes import changed_inputs
 from desktop.hosted.client import HostedClient
 from desktop.hosted.download import SignedDownloader
 from desktop.hosted.errors import (
+    CANCEL_NOTE,
     HostedError,
     HostedNoPermission,
     HostedTaskFailed,
@@ -39,10 +40,6 @@ from desktop.workflow.document import Workflow
 log = logging.getLogger("comfydesk.jobs.hosted")
 
 BACKEND = "hosted"
-CANCEL_NOTE = (
-    "The hosted service cannot cancel a job once it is sent: it may still run. "
-    "ComfyDesk stopped watching it and will not download its results."
-)
 _DOWNLOAD_ATTEMPTS = 8
 
 ConnectionCallback = Callable[[HostedUnreachable | None, float], None]

@@ -20,8 +20,8 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.comfy.object_info import ObjectInfo
 from desktop.hosted.errors import HostedError, HostedUnreachable
-from desktop.hosted.poller import DEFAULT_TIMING, PollTiming
 from desktop.hosted.specs import HostedForm, load_hosted_form
+from desktop.hosted.timing import DEFAULT_TIMING, PollTiming
 from desktop.jobs.model import JobSnapshot, JobState
 from desktop.secrets import Credentials, Persistence, SecretStore
 from desktop.settings import HostedConnection, Settings, hosted_secret_key

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from desktop.hosted.errors import (
+    CANCEL_NOTE,
     DownloadFailed,
     HostedApiError,
     HostedKeyRejected,
@@ -15,7 +16,6 @@ from desktop.hosted.errors import (
     HostedUnreachable,
     SignedUrlExpired,
 )
-from desktop.jobs.hosted import CANCEL_NOTE
 from desktop.jobs.model import JobSnapshot, JobState
 
 

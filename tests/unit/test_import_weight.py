@@ -1,0 +1,28 @@
+"""The window paints before the network stack loads: importing the app and every panel it
+builds before the first paint must not import aiohttp (it and its dependencies cost ~300 ms of
+start-up; docs/PERFORMANCE.md §1). A hosted-workflow text module once pulled it in through the
+preview, and start-up went from ~550 to ~1,200 ms."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+CHECK = """
+import sys
+import desktop.app
+import desktop.ui.installers
+import desktop.ui.hosted.install
+heavy = sorted(m for m in ("aiohttp", "keyring", "desktop.hosted.client") if m in sys.modules)
+print(",".join(heavy))
+"""
+
+
+def test_the_window_and_its_panels_load_without_the_network_stack() -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
