@@ -22,7 +22,7 @@ OPEN_LIMIT = 30.0  # seconds before a first screen counts as never finished
 STALL_TARGET_MS = 50.0
 
 try:
-    from desktop.ui.gallery import GalleryView
+    from desktop.ui.gallery.view import GalleryView
 except ImportError:  # the gallery has not landed yet
     GalleryView = None  # type: ignore[assignment,misc]
 

@@ -24,7 +24,7 @@ IMPORT_LAYERS = (
     ("desktop.workflow.sources", "desktop.workflow.sources"),
     ("desktop.library (SQLite, Pillow)", "desktop.library"),
     ("desktop.ui.form", "desktop.ui.form"),
-    ("desktop.ui.gallery", "desktop.ui.gallery"),
+    ("desktop.ui.gallery", "desktop.ui.gallery.view"),
 )
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.ui.gallery.panel import install_gallery_panel
-from desktop.ui.gallery.view import GalleryView
 from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.notify import JobNotifier
 from desktop.ui.panels import Panel
@@ -79,9 +78,13 @@ def install_workspace(ctx: AppContext) -> None:
 
     def follow_panel(name: Panel) -> None:
         view = window.panel(name)
-        if name is Panel.GALLERY and isinstance(view, GalleryView):
-            view.reuse_parameters.connect(workspace.reuse_parameters)
-            view.reuse_seed.connect(workspace.reuse_seed)
+        if name is Panel.GALLERY and view is not None:
+            # The gallery is built after the first paint; so is its module imported.
+            from desktop.ui.gallery.view import GalleryView
+
+            if isinstance(view, GalleryView):
+                view.reuse_parameters.connect(workspace.reuse_parameters)
+                view.reuse_seed.connect(workspace.reuse_seed)
         elif name is Panel.QUEUE and isinstance(view, QueuePanel):
             view.load_parameters_requested.connect(workspace.reuse_parameters)
 

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 
 from desktop.jobs.library_sink import LibrarySink
-from desktop.library import Library, LibraryError
-from desktop.ui.gallery.view import GalleryView
 from desktop.ui.panels import Panel
 from desktop.ui.tasks import TaskOwner
 
 if TYPE_CHECKING:
+    from desktop.library import Library
     from desktop.ui.app_context import AppContext
+    from desktop.ui.gallery.view import GalleryView
 
 log = logging.getLogger("comfydesk.ui")
 
@@ -51,10 +51,17 @@ class GalleryPanel(QObject):
             self._opening = asyncio.Lock()
         async with self._opening:
             if self._library is None:
+                # Imported here: SQLite, Pillow and the gallery's widgets load after the
+                # window's first paint (docs/PERFORMANCE.md §11, start-up).
+                from desktop.library import Library
+
                 self._library = await Library.open(self.ctx.settings.library_folder())
             return self._library
 
     async def _build(self) -> None:
+        from desktop.library import LibraryError
+        from desktop.ui.gallery.view import GalleryView
+
         try:
             library = await self.library()
         except LibraryError as err:
