@@ -1,7 +1,8 @@
-"""The window paints before the network stack loads: importing the app and every panel it
-builds before the first paint must not import aiohttp (it and its dependencies cost ~300 ms of
-start-up; docs/PERFORMANCE.md §1), keyring, or the gallery (built after the first paint). A hosted-workflow text module once pulled it in through the
-preview, and start-up went from ~550 to ~1,200 ms."""
+"""The window paints before the heavy modules load: importing the app and every panel it
+builds before the first paint must not import aiohttp (with its dependencies ~300 ms of
+start-up; docs/PERFORMANCE.md §1), keyring, or the gallery (built after the first paint). A
+hosted-workflow text module once pulled aiohttp in through the preview, and start-up went
+from ~550 to ~1,200 ms."""
 
 from __future__ import annotations
 
