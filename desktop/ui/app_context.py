@@ -13,7 +13,7 @@ from desktop.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from desktop.jobs.sinks import ResultSink
-    from desktop.ui.gallery.panel import GalleryPanel
+    from desktop.library import Library
     from desktop.ui.hosted.backend import HostedBackend
     from desktop.ui.jobs_model import JobsViewModel
     from desktop.ui.workspace import Workspace
@@ -32,6 +32,12 @@ class AppServices(Protocol):
     def update_settings(self, settings: Settings) -> None: ...
 
 
+class LibraryOwner(Protocol):
+    """The gallery panel, as others see it: the one library of this run."""
+
+    async def library(self) -> Library: ...
+
+
 class AppContext:
     """What a panel installer gets: the window, the connection and shared services."""
 
@@ -47,7 +53,19 @@ class AppContext:
         # Set by their installers: the form's view-model and the hosted workflow backend.
         self.workspace: Workspace | None = None
         self.hosted: HostedBackend | None = None
-        self.gallery: GalleryPanel | None = None
+        self.gallery: LibraryOwner | None = None  # the gallery panel
+
+    def jobs_view_model(self) -> JobsViewModel:
+        """The one JobsViewModel of the app (preview, queue, workspace, hosted), following the
+        connection's session; made by whichever installer asks first."""
+        if self.jobs is None:
+            from desktop.ui.jobs_model import JobsViewModel
+
+            vm = JobsViewModel(self.window)
+            self.connection.session_changed.connect(vm.set_session)
+            vm.set_session(self.connection.session)
+            self.jobs = vm
+        return self.jobs
 
     @property
     def settings(self) -> Settings:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.ui.gallery.panel import install_gallery_panel
-from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.notify import JobNotifier
 from desktop.ui.panels import Panel
 from desktop.ui.preview.view import PreviewView
@@ -25,19 +24,9 @@ if TYPE_CHECKING:
     from desktop.ui.app_context import AppContext, PanelInstaller
 
 
-def jobs_view_model(ctx: AppContext) -> JobsViewModel:
-    """The one JobsViewModel of the app, following the connection's session."""
-    if ctx.jobs is None:
-        vm = JobsViewModel(ctx.window)
-        ctx.connection.session_changed.connect(vm.set_session)
-        vm.set_session(ctx.connection.session)
-        ctx.jobs = vm
-    return ctx.jobs
-
-
 def install_jobs_panels(ctx: AppContext) -> None:
     """Live preview in the centre, the queue on the right, notifications when a job ends."""
-    vm = jobs_view_model(ctx)
+    vm = ctx.jobs_view_model()
     window = ctx.window
     preview = PreviewView(vm)
     queue = QueuePanel(vm)
@@ -59,7 +48,7 @@ def install_jobs_panels(ctx: AppContext) -> None:
 def install_workspace(ctx: AppContext) -> None:
     """The form dock (form + Generate bar) and every workflow action of the window."""
     window, actions = ctx.window, ctx.window.commands
-    workspace = Workspace(ctx.connection, jobs_view_model(ctx), parent=window)
+    workspace = Workspace(ctx.connection, ctx.jobs_view_model(), parent=window)
     ctx.workspace = workspace
     panel = WorkspacePanel(workspace, actions)
     window.set_panel(Panel.FORM, panel)

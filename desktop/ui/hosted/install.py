@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 def install_hosted(ctx: AppContext) -> None:
     """Needs the workspace and the jobs view-model (install after ``install_workspace``)."""
-    from desktop.ui.installers import jobs_view_model
-
     workspace = ctx.workspace
     if workspace is None:
         raise RuntimeError("install_hosted needs the workspace installed first")
@@ -32,7 +30,7 @@ def install_hosted(ctx: AppContext) -> None:
 
     backend = HostedBackend(
         connection=ctx.connection,
-        jobs=jobs_view_model(ctx),
+        jobs=ctx.jobs_view_model(),
         workspace=workspace,
         secrets=ctx.secrets,
         settings=lambda: ctx.settings,
