@@ -29,6 +29,11 @@ SERVICE = "ComfyDesk"
 _UNUSABLE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null")
 
 
+def usable_token(token: str) -> bool:
+    """A token goes into an ``Authorization`` header: no spaces, line breaks or controls."""
+    return not any(ord(c) < 33 for c in token)
+
+
 @dataclass(frozen=True)
 class Credentials:
     """What to send to one server: an access token and/or extra HTTP headers."""

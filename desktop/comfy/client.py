@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import Any
 
 import aiohttp
+from yarl import URL
 
 from desktop.base.names import safe_filename
 from desktop.comfy.errors import (
@@ -142,8 +143,14 @@ class ComfyClient:
         return body
 
     async def object_info_raw_bytes(self) -> bytes:
-        url = self._http.api_url("object_info")
-        reply = await self._http.fetch("GET", url, time_limit=OBJECT_INFO_TIMEOUT)
+        return await self._json_bytes(
+            self._http.api_url("object_info"), time_limit=OBJECT_INFO_TIMEOUT
+        )
+
+    async def _json_bytes(self, url: URL, *, time_limit: float | None = None) -> bytes:
+        """The raw body of a JSON answer, parsed by the caller (big ones in the worker); a
+        login page in its place means a proxy wants credentials."""
+        reply = await self._http.fetch("GET", url, time_limit=time_limit)
         reply.raise_for_status()
         if looks_like_html(reply.content_type, reply.body):
             raise AuthenticationRequired(reply.url, reply.status)
@@ -205,12 +212,9 @@ class ComfyClient:
 
     async def queue(self) -> QueueSnapshot:
         url = self._http.api_url("queue")
-        reply = await self._http.fetch("GET", url)
-        reply.raise_for_status()
-        if looks_like_html(reply.content_type, reply.body):
-            raise AuthenticationRequired(reply.url, reply.status)
+        raw = await self._json_bytes(url)
         try:
-            body = await self._offload.parse_queue(reply.body)
+            body = await self._offload.parse_queue(raw)
         except (ValueError, RecursionError) as err:
             raise ProtocolError("expected JSON from /queue", str(url)) from err
         return parse_queue(body, str(url))

@@ -15,7 +15,7 @@ import asyncio
 import json
 import logging
 import multiprocessing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -107,14 +107,8 @@ class JsonOffloader:
         threshold = OFFLOAD_THRESHOLD if self._threshold is None else self._threshold
         if len(body) <= threshold:
             return parse_json_object(body)
-        loop = asyncio.get_running_loop()
-        try:
-            blobs = await loop.run_in_executor(self._executor(), split_json_object, body)
-        except BrokenProcessPool:
-            # The worker died (killed, out of memory, frozen app without freeze_support).
-            # Parsing here stalls the UI once, which beats failing to load node definitions.
-            log.warning("JSON worker process failed; parsing %d bytes on the event loop", len(body))
-            self._pool = None
+        blobs = await self._in_worker(split_json_object, body)
+        if blobs is None:
             return parse_json_object(body)
         return LazyJsonObject(blobs)
 
@@ -124,13 +118,20 @@ class JsonOffloader:
         out. Raises ValueError for a body that is not JSON."""
         if len(body) <= QUEUE_OFFLOAD_THRESHOLD:
             return json.loads(body)
+        document = await self._in_worker(slim_queue, body)
+        return json.loads(body) if document is None else document
+
+    async def _in_worker(self, work: Callable[[bytes], Any], body: bytes) -> Any:
+        """``work(body)`` in the worker process; None when the worker died (killed, out of
+        memory, a frozen app without freeze_support): the caller then parses here, which
+        stalls the UI once but beats failing."""
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._executor(), slim_queue, body)
+            return await loop.run_in_executor(self._executor(), work, body)
         except BrokenProcessPool:
             log.warning("JSON worker process failed; parsing %d bytes on the event loop", len(body))
             self._pool = None
-            return json.loads(body)
+            return None
 
     @property
     def started(self) -> bool:

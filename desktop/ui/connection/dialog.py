@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.secrets import Credentials
+from desktop.secrets import Credentials, usable_token
 from desktop.settings import (
     FarmServer,
     HostedConnection,
@@ -334,7 +334,7 @@ class ConnectionDialog(Retranslatable, QDialog):
             self.error.setText(self.tr("The CA certificate file does not exist."))
             return None
         token = self.token_edit.text().strip()
-        if any(ord(c) < 33 for c in token):
+        if not usable_token(token):
             self.error.setText(self.tr("The access token cannot contain spaces or line breaks."))
             return None
         return ConnectionRequest(

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.secrets import Credentials
+from desktop.secrets import Credentials, usable_token
 from desktop.settings import (
     DEFAULT_SERVER_URL,
     FarmServer,
@@ -170,7 +170,7 @@ class FarmSettingsPage(Retranslatable, QWidget):
             if url in tokens:
                 raise FarmPageError(self.tr("{url} is in the list twice.").format(url=url))
             token = row.token.text().strip()
-            if any(ord(c) < 33 for c in token):
+            if not usable_token(token):
                 raise FarmPageError(
                     self.tr("The access token cannot contain spaces or line breaks.")
                 )
