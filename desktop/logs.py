@@ -17,7 +17,20 @@ from pathlib import Path
 
 from desktop import paths
 
-AREAS = ("comfy", "jobs", "library", "workflow", "hosted", "farm", "ui", "cli", "demo", "app", "qt")
+AREAS = (
+    "base",
+    "comfy",
+    "jobs",
+    "library",
+    "workflow",
+    "hosted",
+    "farm",
+    "ui",
+    "cli",
+    "demo",
+    "app",
+    "qt",
+)
 LOG_FILE_NAME = "comfydesk.log"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5

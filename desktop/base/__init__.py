@@ -2,4 +2,5 @@
 
 ``atomic``: write a file so no reader (and no crash) ever sees half of it.
 ``names``: turn an untrusted name (a server's, a user's) into one safe path component.
+``listeners``: callbacks told of something in order, one failing listener not stopping the rest.
 """

@@ -209,6 +209,35 @@ BinaryMessage = PreviewImage | ProgressText | MalformedFrame
 ConnectionEvent = Connecting | Connected | Disconnected
 StreamEvent = ServerMessage | BinaryMessage | ConnectionEvent
 
+# The messages that speak of one prompt's run: clients route them to that prompt's job.
+JOB_MESSAGES = (
+    ExecutionStart,
+    ExecutionCached,
+    Executing,
+    Progress,
+    ProgressState,
+    Executed,
+    ExecutionSuccess,
+    ExecutionError,
+    ExecutionInterrupted,
+)
+
+
+def starts_running(msg: object) -> bool:
+    """The server has begun running the message's prompt."""
+    return isinstance(msg, ExecutionStart) or (isinstance(msg, Executing) and bool(msg.node))
+
+
+def ends_run(msg: object) -> bool:
+    """The message's prompt has stopped running: finished, interrupted or failed.
+
+    An error that only reports a blocked node (`blocked`) leaves the rest of the prompt running.
+    """
+    return isinstance(msg, ExecutionSuccess | ExecutionInterrupted) or (
+        isinstance(msg, ExecutionError) and not msg.blocked
+    )
+
+
 # ----------------------------------------------------------------------------- parsing
 
 

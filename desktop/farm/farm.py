@@ -28,21 +28,19 @@ from typing import Any, TypeVar
 from desktop.comfy.client import ComfyClient
 from desktop.comfy.errors import ComfyError, InputError, PromptRejected, ServerUnreachable
 from desktop.comfy.messages import (
+    JOB_MESSAGES,
     Connected,
     Connecting,
     Disconnected,
     Executed,
     Executing,
-    ExecutionCached,
     ExecutionError,
     ExecutionInterrupted,
-    ExecutionStart,
-    ExecutionSuccess,
     PreviewImage,
-    Progress,
-    ProgressState,
     Status,
     StreamEvent,
+    ends_run,
+    starts_running,
 )
 from desktop.comfy.object_info import ObjectInfo
 from desktop.comfy.stream import EventStream
@@ -69,18 +67,7 @@ __all__ = ["Farm", "ServerSpec", "ServerState"]
 _T = TypeVar("_T")
 log = logging.getLogger("comfydesk.farm")
 
-_JOB_MESSAGES = (
-    ExecutionStart,
-    ExecutionCached,
-    Executing,
-    Progress,
-    ProgressState,
-    Executed,
-    ExecutionSuccess,
-    ExecutionError,
-    ExecutionInterrupted,
-    PreviewImage,
-)
+_ROUTED = (*JOB_MESSAGES, PreviewImage)  # what goes to the job's server-side state
 _LAST = 1e15  # queue number of a job between servers: after everything queued
 _QUEUE_FRESH = 1.0  # seconds a server's /queue count is trusted for routing
 
@@ -247,7 +234,7 @@ class Farm:
             member.queue_remaining = event.queue_remaining
             total = sum(m.queue_remaining for m in self.members if m.up)
             self._emit(Status(total, event.sid))
-        elif isinstance(event, _JOB_MESSAGES):
+        elif isinstance(event, _ROUTED):
             self._job_event(member, event)
         else:
             self._emit(event)
@@ -268,19 +255,14 @@ class Farm:
             return  # a server that no longer owns the prompt
         if event.prompt_id is None:
             event = dataclasses.replace(event, prompt_id=pid)
-        if isinstance(event, ExecutionStart) or (isinstance(event, Executing) and event.node):
+        if starts_running(event):
             member.executing = pid
             if job.started is None:
                 job.started = time.monotonic()
         if isinstance(event, Executed):
             job.held.append(event)
             return
-        done = isinstance(event, ExecutionSuccess | ExecutionInterrupted) or (
-            isinstance(event, Executing) and event.node is None
-        )
-        if isinstance(event, ExecutionError) and not event.blocked:
-            done = True
-        if done:
+        if ends_run(event) or (isinstance(event, Executing) and event.node is None):
             self._ended(
                 member, job, success=not isinstance(event, ExecutionError | ExecutionInterrupted)
             )

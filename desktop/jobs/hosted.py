@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.base import atomic
+from desktop.base.listeners import Listeners
 from desktop.comfy.types import ImageRef
 from desktop.hosted.changes import changed_inputs
 from desktop.hosted.client import HostedClient
@@ -66,8 +67,8 @@ class HostedJobs:
         self._watchers: dict[str, asyncio.Task[Any]] = {}
         self._tasks = TaskSet()
         self._waiters: dict[str, list[asyncio.Future[JobSnapshot]]] = {}
-        self._change_cbs: list[Callable[[JobSnapshot], None]] = []
-        self._connection_cbs: list[ConnectionCallback] = []
+        self._changes: Listeners[[JobSnapshot]] = Listeners("A job listener")
+        self._connection = Listeners[[HostedUnreachable | None, float]]("A connection listener")
 
     # ------------------------------------------------------------------ reading
 
@@ -78,14 +79,12 @@ class HostedJobs:
         return self._jobs.get(job_id)
 
     def on_change(self, cb: Callable[[JobSnapshot], None]) -> Callable[[], None]:
-        self._change_cbs.append(cb)
-        return lambda: self._change_cbs.remove(cb) if cb in self._change_cbs else None
+        return self._changes.add(cb)
 
     def on_connection(self, cb: ConnectionCallback) -> Callable[[], None]:
         """``cb(error, retry_in)`` when the service stops answering, ``cb(None, 0)`` when it
         answers again."""
-        self._connection_cbs.append(cb)
-        return lambda: self._connection_cbs.remove(cb) if cb in self._connection_cbs else None
+        return self._connection.add(cb)
 
     async def wait(self, job_id: str) -> JobSnapshot:
         """Until the job is finished (results stored). KeyError for an unknown id."""
@@ -101,11 +100,7 @@ class HostedJobs:
     def _set(self, job_id: str, **changes: Any) -> JobSnapshot:
         job = dataclasses.replace(self._jobs[job_id], **changes)
         self._jobs[job_id] = job
-        for cb in list(self._change_cbs):
-            try:
-                cb(job)
-            except Exception:
-                log.exception("A job listener failed")
+        self._changes.emit(job)
         if job.finished:
             for fut in self._waiters.pop(job_id, []):
                 if not fut.done():
@@ -114,13 +109,6 @@ class HostedJobs:
 
     def _finish(self, job_id: str, state: JobState, error: JobError | None = None) -> None:
         self._set(job_id, state=state, error=error, finished_at=time.time())
-
-    def _connection(self, error: HostedUnreachable | None, retry_in: float) -> None:
-        for cb in list(self._connection_cbs):
-            try:
-                cb(error, retry_in)
-            except Exception:
-                log.exception("A connection listener failed")
 
     # ------------------------------------------------------------------ commands
 
@@ -240,7 +228,7 @@ class HostedJobs:
                 task_id,
                 lambda info: self._on_info(job_id, info),
                 timing=self.timing,
-                on_offline=self._connection,
+                on_offline=self._connection.emit,
             )
             if info.status is TaskStatus.FAILED:
                 error = HostedTaskFailed(task_id, info.err_msg)

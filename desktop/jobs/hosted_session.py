@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desktop.base.listeners import Listeners
 from desktop.comfy.types import ImageRef, QueueSnapshot
 from desktop.hosted.client import HostedClient
 from desktop.hosted.download import SignedDownloader
@@ -40,7 +41,7 @@ class HostedJobBoard:
 
     def __init__(self) -> None:
         self._runners: list[HostedJobs] = []
-        self._change_cbs: list[Callable[[JobSnapshot], None]] = []
+        self._changes: Listeners[[JobSnapshot]] = Listeners("A job listener")
         self._forgotten: set[str] = set()
 
     def add(self, runner: HostedJobs) -> None:
@@ -48,19 +49,14 @@ class HostedJobBoard:
         runner.on_change(self._changed)
 
     def _changed(self, job: JobSnapshot) -> None:
-        for cb in list(self._change_cbs):
-            try:
-                cb(job)
-            except Exception:
-                log.exception("A job listener failed")
+        self._changes.emit(job)
 
     def _runner_of(self, job_id: str) -> HostedJobs | None:
         return next((r for r in self._runners if r.get(job_id) is not None), None)
 
     # -- what the jobs view-model reads ----------------------------------------------------
     def on_change(self, cb: Callable[[JobSnapshot], None]) -> Callable[[], None]:
-        self._change_cbs.append(cb)
-        return lambda: self._change_cbs.remove(cb) if cb in self._change_cbs else None
+        return self._changes.add(cb)
 
     def on_preview(self, _cb: Callable[[str, Any], None]) -> Callable[[], None]:
         return _nothing  # the service sends no live previews
@@ -123,7 +119,7 @@ class HostedSession:
         self.jobs = HostedJobBoard()
         self._downloader = SignedDownloader()
         self._runners: dict[str, HostedJobs] = {}
-        self._connection_cbs: list[Callable[[HostedUnreachable | None, float], None]] = []
+        self._connection = Listeners[[HostedUnreachable | None, float]]("A connection listener")
         self._journal = HostedJournal(journal_path, base_url) if journal_path else None
         self._workflow_of: dict[str, str] = {}  # job id -> the workflow id that runs it
         self._tasks = TaskSet()
@@ -145,7 +141,7 @@ class HostedSession:
                 downloader=self._downloader,
                 timing=self.timing,
             )
-            runner.on_connection(self._connection)
+            runner.on_connection(self._connection.emit)
             runner.on_change(functools.partial(self._job_changed, workflow_id))
             self._runners[workflow_id] = runner
             self.jobs.add(runner)
@@ -194,15 +190,7 @@ class HostedSession:
         self, cb: Callable[[HostedUnreachable | None, float], None]
     ) -> Callable[[], None]:
         """``cb(error, retry_in)`` when polling loses the service, ``cb(None, 0)`` when back."""
-        self._connection_cbs.append(cb)
-        return lambda: self._connection_cbs.remove(cb) if cb in self._connection_cbs else None
-
-    def _connection(self, error: HostedUnreachable | None, retry_in: float) -> None:
-        for cb in list(self._connection_cbs):
-            try:
-                cb(error, retry_in)
-            except Exception:
-                log.exception("A connection listener failed")
+        return self._connection.add(cb)
 
     def on_event(self, _cb: Callable[[object], None]) -> Callable[[], None]:
         return _nothing  # no WebSocket: state comes from polling

@@ -19,21 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from desktop import paths
+from desktop.base.listeners import Listeners
 from desktop.comfy.errors import AuthenticationRequired, ComfyError, PromptRejected
 from desktop.comfy.messages import (
+    JOB_MESSAGES,
     Connected,
     Disconnected,
-    Executed,
-    Executing,
-    ExecutionCached,
-    ExecutionError,
-    ExecutionInterrupted,
-    ExecutionStart,
-    ExecutionSuccess,
     PreviewImage,
-    Progress,
-    ProgressState,
     Status,
+    ends_run,
+    starts_running,
 )
 from desktop.comfy.types import QueueSnapshot, SubmitResult
 from desktop.jobs.backend import Backend
@@ -55,18 +50,6 @@ from desktop.jobs.tracker import JobTracker, Update
 __all__ = ["FolderSink", "JobManager", "ResultSink"]
 
 log = logging.getLogger("comfydesk.jobs")
-
-_JOB_MESSAGES = (
-    ExecutionStart,
-    ExecutionCached,
-    Executing,
-    Progress,
-    ProgressState,
-    Executed,
-    ExecutionSuccess,
-    ExecutionError,
-    ExecutionInterrupted,
-)
 
 
 def _default_title(prompt: Mapping[str, Any]) -> str:
@@ -106,8 +89,8 @@ class JobManager:
         self._tasks = TaskSet()
         self._journal_task: asyncio.Task[Any] | None = None
         self._journal_dirty = False
-        self._change_cbs: list[Callable[[JobSnapshot], None]] = []
-        self._preview_cbs: list[Callable[[str, PreviewImage], None]] = []
+        self._changes: Listeners[[JobSnapshot]] = Listeners("A job listener")
+        self._previews: Listeners[[str, PreviewImage]] = Listeners("A preview listener")
         self._waiters: dict[str, list[asyncio.Future[JobSnapshot]]] = {}
         self._collector = Collector(client, self, collect_policy or CollectPolicy())
         self._sync = QueueSync(client, self, silence=silence_timeout, interval=queue_interval)
@@ -166,12 +149,10 @@ class JobManager:
         )
 
     def on_change(self, cb: Callable[[JobSnapshot], None]) -> Callable[[], None]:
-        self._change_cbs.append(cb)
-        return lambda: self._change_cbs.remove(cb) if cb in self._change_cbs else None
+        return self._changes.add(cb)
 
     def on_preview(self, cb: Callable[[str, PreviewImage], None]) -> Callable[[], None]:
-        self._preview_cbs.append(cb)
-        return lambda: self._preview_cbs.remove(cb) if cb in self._preview_cbs else None
+        return self._previews.add(cb)
 
     async def wait(self, job_id: str, timeout: float | None = None) -> JobSnapshot:  # noqa: ASYNC109 -- contract signature; applied with asyncio.timeout
         """Until the job is finished (results collected). KeyError for an unknown id."""
@@ -191,11 +172,7 @@ class JobManager:
     # ------------------------------------------------------------------ publishing
 
     def _notify(self, snapshot: JobSnapshot) -> None:
-        for cb in list(self._change_cbs):
-            try:
-                cb(snapshot)
-            except Exception:
-                log.exception("A job listener failed")
+        self._changes.emit(snapshot)
 
     def mutate(self, tracker: JobTracker, mutation: Callable[[], Update]) -> Update:
         """Run one tracker mutation and publish / journal / wake waiters as needed."""
@@ -299,7 +276,7 @@ class JobManager:
             self._sync.request_refresh()
         elif isinstance(event, PreviewImage):
             self._route_preview(event)
-        elif isinstance(event, _JOB_MESSAGES):
+        elif isinstance(event, JOB_MESSAGES):
             self._route_message(event)
 
     def _mark_reachable(self, reachable: bool) -> None:
@@ -324,13 +301,10 @@ class JobManager:
         if tracker is None or tracker.finished:
             return  # another client's prompt
         self.mark_seen(tracker.id)
-        if isinstance(msg, ExecutionStart) or (isinstance(msg, Executing) and msg.node):
+        if starts_running(msg):
             self._executing = tracker.id
         update = self.mutate(tracker, lambda: tracker.apply(msg))
-        ended = isinstance(msg, ExecutionSuccess | ExecutionInterrupted) or (
-            isinstance(msg, ExecutionError) and not msg.blocked
-        )
-        if (ended or update.results_ready) and self._executing == tracker.id:
+        if (ends_run(msg) or update.results_ready) and self._executing == tracker.id:
             self._executing = None
         if update.results_ready:
             self._collector.start(tracker.id)
@@ -345,11 +319,7 @@ class JobManager:
         if tracker is None or tracker.finished:
             return
         tracker.last_activity = time.monotonic()
-        for cb in list(self._preview_cbs):
-            try:
-                cb(tracker.id, frame)
-            except Exception:
-                log.exception("A preview listener failed")
+        self._previews.emit(tracker.id, frame)
 
     # ------------------------------------------------------------------ commands
 

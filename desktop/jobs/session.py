@@ -17,8 +17,9 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
+from desktop.base.listeners import Listeners
 from desktop.comfy import cache as _cache
 from desktop.comfy.client import ComfyClient
 from desktop.comfy.errors import ComfyError
@@ -62,22 +63,6 @@ class SessionStatus:
     system_stats: SystemStats | None = None
     queue_remaining: int | None = None
     server_flags: Mapping[str, Any] = field(default_factory=dict)
-
-
-class _Listeners(Generic[T]):
-    def __init__(self) -> None:
-        self._cbs: list[Callable[[T], None]] = []
-
-    def add(self, cb: Callable[[T], None]) -> Callable[[], None]:
-        self._cbs.append(cb)
-        return lambda: self._cbs.remove(cb) if cb in self._cbs else None
-
-    def emit(self, value: T) -> None:
-        for cb in list(self._cbs):
-            try:
-                cb(value)
-            except Exception:
-                log.exception("A session listener failed")
 
 
 class ServerSession:
@@ -136,10 +121,10 @@ class ServerSession:
         self._stream: EventSource | None = None
         self._tasks = TaskSet()
         self._stats_wake = asyncio.Event()
-        self._status_cbs: _Listeners[SessionStatus] = _Listeners()
-        self._event_cbs: _Listeners[StreamEvent] = _Listeners()
-        self._info_cbs: _Listeners[ObjectInfo] = _Listeners()
-        self._info_failed_cbs: _Listeners[Exception] = _Listeners()
+        self._status_cbs: Listeners[[SessionStatus]] = Listeners("A session listener")
+        self._event_cbs: Listeners[[StreamEvent]] = Listeners("A session listener")
+        self._info_cbs: Listeners[[ObjectInfo]] = Listeners("A session listener")
+        self._info_failed_cbs: Listeners[[Exception]] = Listeners("A session listener")
         self._started = False
 
     # ------------------------------------------------------------------ lifecycle
