@@ -223,18 +223,25 @@ async def get_queue(request: web.Request) -> web.Response:
     )
 
 
-async def post_queue(request: web.Request) -> web.Response:
-    queue = _state(request).queue
+async def _clear_or_delete(
+    request: web.Request, wipe: Callable[[], None], delete: Callable[[str], None]
+) -> web.Response:
+    """``POST /queue`` and ``POST /history``: ``{"clear": true}`` and/or ``{"delete": [ids]}``."""
     try:
         body = await read_json(request)
         if body.get("clear"):
-            queue.wipe_pending()
+            wipe()
         if "delete" in body:
             for prompt_id in body["delete"]:
-                queue.delete_pending(prompt_id)
+                delete(prompt_id)
     except (ValueError, TypeError, KeyError, AttributeError):
         return server_error()
     return web.Response(status=200)
+
+
+async def post_queue(request: web.Request) -> web.Response:
+    queue = _state(request).queue
+    return await _clear_or_delete(request, queue.wipe_pending, queue.delete_pending)
 
 
 async def interrupt(request: web.Request) -> web.Response:
@@ -285,16 +292,7 @@ async def get_history_item(request: web.Request) -> web.Response:
 
 async def post_history(request: web.Request) -> web.Response:
     queue = _state(request).queue
-    try:
-        body = await read_json(request)
-        if body.get("clear"):
-            queue.wipe_history()
-        if "delete" in body:
-            for prompt_id in body["delete"]:
-                queue.delete_history(prompt_id)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return server_error()
-    return web.Response(status=200)
+    return await _clear_or_delete(request, queue.wipe_history, queue.delete_history)
 
 
 # -- assembly -------------------------------------------------------------------------------

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from desktop.workflow.params import ParamSpec
@@ -33,6 +33,8 @@ class FocusedWheel:
 # modest request keeps the labels of a narrow form at full width and the fields lined up.
 EDITOR_HINT_WIDTH = 130
 
+W = TypeVar("W", bound=QWidget)
+
 
 class ParamEditor(QWidget):
     """Shows one value. ``edited`` fires only for the artist's changes, never for ``set_value``."""
@@ -43,6 +45,17 @@ class ParamEditor(QWidget):
         super().__init__(parent)
         self._spec = spec
         self._updating = False
+        self._held: QWidget | None = None
+
+    def _hold(self, inner: W, *, stretch_after: bool = False) -> W:
+        """Lay out the widget that shows the value edge to edge; it takes the focus."""
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(inner)
+        if stretch_after:
+            layout.addStretch(1)
+        self._held = inner
+        return inner
 
     @property
     def spec(self) -> ParamSpec:
@@ -70,7 +83,7 @@ class ParamEditor(QWidget):
         return QSize(min(hint.width(), EDITOR_HINT_WIDTH), hint.height())
 
     def focus_target(self) -> QWidget:
-        return self
+        return self._held or self
 
     def _emit(self, value: Any) -> None:
         if not self._updating:

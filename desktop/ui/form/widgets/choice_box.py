@@ -24,7 +24,6 @@ from PySide6.QtGui import QFocusEvent, QInputMethodEvent, QKeyEvent, QPainter, Q
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QHBoxLayout,
     QLineEdit,
     QListView,
     QStyle,
@@ -289,19 +288,13 @@ class ChoiceEdit(ParamEditor):
 
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.combo = SearchableComboBox(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.combo)
+        self.combo = self._hold(SearchableComboBox(self))
         self._by_text: dict[str, Any] = {}
         self._tips: dict[str, str] = {}
         self._last_text = ""
         self.combo.picked.connect(self._on_picked)
         self.combo.line.editingFinished.connect(self._restore_unknown_text)
         self._apply_spec(spec)
-
-    def focus_target(self) -> QWidget:
-        return self.combo
 
     def show_choices(self) -> None:
         """Open the list of every choice (the value shown is not one of them)."""

@@ -6,7 +6,7 @@ import math
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QWidget
 
 from desktop.ui.form.widgets.base import FocusedWheel, ParamEditor
 from desktop.ui.form.widgets.bigint_spin import UINT64_MAX, BigIntSpinBox
@@ -55,15 +55,9 @@ class IntEdit(ParamEditor):
 
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.spin = BigIntSpinBox(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.spin)
+        self.spin = self._hold(BigIntSpinBox(self))
         self.spin.valueChanged.connect(self._emit)
         self._apply_spec(spec)
-
-    def focus_target(self) -> QWidget:
-        return self.spin
 
     def _apply_spec(self, spec: ParamSpec) -> None:
         low = _int_bound(spec.min, -UINT64_MAX)
@@ -88,15 +82,9 @@ class FloatSpinBox(FocusedWheel, QDoubleSpinBox):
 class FloatEdit(ParamEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.spin = FloatSpinBox(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.spin)
+        self.spin = self._hold(FloatSpinBox(self))
         self.spin.valueChanged.connect(self._on_changed)
         self._apply_spec(spec)
-
-    def focus_target(self) -> QWidget:
-        return self.spin
 
     def _apply_spec(self, spec: ParamSpec) -> None:
         low, high = _number(spec.min), _number(spec.max)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from desktop.ui.form.widgets.base import ParamEditor
 
@@ -16,15 +16,8 @@ if TYPE_CHECKING:
 class CheckEdit(ParamEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.check = QCheckBox(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addStretch(1)
+        self.check = self._hold(QCheckBox(self), stretch_after=True)
         self.check.toggled.connect(self._emit)
-
-    def focus_target(self) -> QWidget:
-        return self.check
 
     def _show(self, value: Any) -> None:
         self.check.setChecked(bool(value))
@@ -44,14 +37,8 @@ class ReadOnlyEdit(ParamEditor):
 
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.line = QLineEdit(self)
+        self.line = self._hold(QLineEdit(self))
         self.line.setReadOnly(True)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.line)
-
-    def focus_target(self) -> QWidget:
-        return self.line
 
     def _show(self, value: Any) -> None:
         self.line.setText(raw_text(value))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QFrame, QLineEdit, QPlainTextEdit, QWidget
 
 from desktop.ui.form.widgets.base import ParamEditor
 
@@ -41,15 +41,9 @@ class GrowingTextEdit(QPlainTextEdit):
 class PromptEdit(ParamEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.text = GrowingTextEdit(self)
+        self.text = self._hold(GrowingTextEdit(self))
         self.text.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text)
         self.text.textChanged.connect(lambda: self._emit(self.text.toPlainText()))
-
-    def focus_target(self) -> QWidget:
-        return self.text
 
     def _show(self, value: Any) -> None:
         text = "" if value is None else str(value)
@@ -60,14 +54,8 @@ class PromptEdit(ParamEditor):
 class LineEdit(ParamEditor):
     def __init__(self, spec: ParamSpec, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        self.line = QLineEdit(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.line)
+        self.line = self._hold(QLineEdit(self))
         self.line.textEdited.connect(self._emit)
-
-    def focus_target(self) -> QWidget:
-        return self.line
 
     def _show(self, value: Any) -> None:
         text = "" if value is None else str(value)
