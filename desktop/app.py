@@ -1,6 +1,6 @@
 """Composition root: QApplication + qasync loop, logging, error hook, translator, theme,
-settings, the connection and the main window; the panels come from
-``desktop.ui.installers.default_installers`` (a test may pass its own list).
+settings, the connection and the main window; then the panels, built in order by
+``desktop.ui.composition.build_panels`` (a test may pass a smaller builder).
 
     comfydesk [FILE] [--server URL | --demo | --demo-hosted] [--lang en|zh_CN] [--self-test]
 """
@@ -32,7 +32,7 @@ from desktop.settings import (
 )
 from desktop.ui import icons
 from desktop.ui.about import AboutDialog
-from desktop.ui.app_context import AppContext, PanelInstaller
+from desktop.ui.app_context import AppContext
 from desktop.ui.connection.dialog import ConnectionDialog
 from desktop.ui.connection.model import (
     ConnectionRequest,
@@ -53,6 +53,7 @@ from desktop.ui.theme import ThemeController
 if TYPE_CHECKING:
     from desktop.demo import DemoServer
     from desktop.jobs.session import ServerSession
+    from desktop.ui.composition import PanelBuilder
     from desktop.ui.hosted.demo import HostedDemo
 
 log = logging.getLogger("comfydesk.app")
@@ -71,7 +72,7 @@ class ComfyDeskApp(QObject):
         *,
         store: SettingsStore | None = None,
         secrets: SecretStore | None = None,
-        installers: Sequence[PanelInstaller] | None = None,
+        panels: PanelBuilder | None = None,
         session_factory: SessionFactory | None = None,
     ) -> None:
         super().__init__()
@@ -108,12 +109,11 @@ class ComfyDeskApp(QObject):
         self.window.connection_bar.set_recent_servers(self.settings.recent_servers)
         self.context = AppContext(self)
         self._wire()
-        if installers is None:
-            from desktop.ui.installers import default_installers
+        if panels is None:
+            from desktop.ui.composition import build_panels
 
-            installers = default_installers()
-        for install in installers:
-            install(self.context)
+            panels = build_panels
+        self.panels = panels(self.context)
 
     # ------------------------------------------------------------------ wiring
 
@@ -162,7 +162,7 @@ class ComfyDeskApp(QObject):
         from desktop.jobs.session import ServerSession
         from desktop.jobs.sinks import FolderSink
 
-        sink = self.context.result_sink or FolderSink(self.settings.library_folder() / "results")
+        sink = self.panels.result_sink or FolderSink(self.settings.library_folder() / "results")
         return ServerSession(
             url,
             client_id=self.settings.client_id,
@@ -188,7 +188,7 @@ class ComfyDeskApp(QObject):
             for server, headers, options in members
         ]
         farm = Farm(specs, client_id=self.settings.client_id)
-        sink = self.context.result_sink or FolderSink(self.settings.library_folder() / "results")
+        sink = self.panels.result_sink or FolderSink(self.settings.library_folder() / "results")
         return ServerSession(
             farm.base_url,
             client_id=farm.client_id,
@@ -204,12 +204,12 @@ class ComfyDeskApp(QObject):
         self.window.show()
         await asyncio.sleep(0.02)  # let the first paint happen before the network stack loads
         icons.release()
-        pending = self.options.file
-        if pending is None and self.settings.last_workflow:
+        first = self.options.file
+        if first is None and self.settings.last_workflow:
             last = Path(self.settings.last_workflow)
-            pending = last if await asyncio.to_thread(last.is_file) else None
-        if pending is not None:
-            self.window.request_open(pending)
+            first = last if await asyncio.to_thread(last.is_file) else None
+        if first is not None:
+            self.window.request_open(first)
         if self.options.self_test:
             return await self.self_test()
         if self.options.demo_hosted:
@@ -219,8 +219,8 @@ class ComfyDeskApp(QObject):
         elif self.options.server:
             self.connection.connect_to(ConnectionRequest(self.options.server))
         elif self.settings.connect_on_start:
-            if self.settings.backend == "hosted" and self.context.hosted is not None:
-                self.context.hosted.connect_to(self.settings.hosted)
+            if self.settings.backend == "hosted" and self.panels.hosted is not None:
+                self.panels.hosted.connect_to(self.settings.hosted)
             elif self.settings.backend == "farm" and self.settings.farm:
                 self.connection.connect_to(ConnectionRequest.for_farm(self.settings.farm))
             else:
@@ -245,7 +245,7 @@ class ComfyDeskApp(QObject):
 
     async def start_hosted_demo(self) -> None:
         """Start the hosted workflow stand-in (once), use it and open its parameter list."""
-        hosted = self.context.hosted
+        hosted = self.panels.hosted
         if hosted is None:
             return
         if self.hosted_demo is None:
@@ -371,7 +371,7 @@ class ComfyDeskApp(QObject):
 
     @Slot()
     def show_connection_dialog(self) -> None:
-        hosted = self.context.hosted
+        hosted = self.panels.hosted
         in_use_connection = hosted.connection if hosted is not None and hosted.active() else None
         in_use = in_use_connection is not None
         dialog = ConnectionDialog(

@@ -224,7 +224,7 @@ async def get_queue(request: web.Request) -> web.Response:
 
 
 async def _clear_or_delete(
-    request: web.Request, wipe: Callable[[], None], delete: Callable[[str], None]
+    request: web.Request, wipe: Callable[[], None], delete: Callable[[str], object]
 ) -> web.Response:
     """``POST /queue`` and ``POST /history``: ``{"clear": true}`` and/or ``{"delete": [ids]}``."""
     try:

@@ -1,22 +1,15 @@
-"""What a panel installer gets from the app (``AppContext``), kept apart from
-``desktop.app`` so that the installers, which ``desktop.app`` runs, do not import it back."""
+"""What the panels are built with (``AppContext``), kept apart from ``desktop.app`` so that
+the panel builders, which ``desktop.app`` runs, do not import it back."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from desktop.secrets import SecretStore
 from desktop.settings import Settings
 from desktop.ui.connection.model import ConnectionViewModel
 from desktop.ui.main_window import MainWindow
-
-if TYPE_CHECKING:
-    from desktop.jobs.sinks import ResultSink
-    from desktop.library import Library
-    from desktop.ui.hosted.backend import HostedBackend
-    from desktop.ui.jobs_model import JobsViewModel
-    from desktop.ui.workspace import Workspace
 
 
 class AppServices(Protocol):
@@ -32,40 +25,15 @@ class AppServices(Protocol):
     def update_settings(self, settings: Settings) -> None: ...
 
 
-class LibraryOwner(Protocol):
-    """The gallery panel, as others see it: the one library of this run."""
-
-    async def library(self) -> Library: ...
-
-
 class AppContext:
-    """What a panel installer gets: the window, the connection and shared services."""
+    """What the panels are built with: the window, the connection and shared services. It
+    holds no panel: each is handed the others it needs (``desktop.ui.composition``)."""
 
     def __init__(self, app: AppServices) -> None:
         self._app = app
         self.window: MainWindow = app.window
         self.connection: ConnectionViewModel = app.connection
-        # The library helper sets this; sessions created afterwards store results there.
-        self.result_sink: ResultSink | None = None
-        # The jobs view-model shared by the preview, the queue and the workspace.
-        self.jobs: JobsViewModel | None = None
         self.secrets: SecretStore = app.secrets
-        # Set by their installers: the form's view-model and the hosted workflow backend.
-        self.workspace: Workspace | None = None
-        self.hosted: HostedBackend | None = None
-        self.gallery: LibraryOwner | None = None  # the gallery panel
-
-    def jobs_view_model(self) -> JobsViewModel:
-        """The one JobsViewModel of the app (preview, queue, workspace, hosted), following the
-        connection's session; made by whichever installer asks first."""
-        if self.jobs is None:
-            from desktop.ui.jobs_model import JobsViewModel
-
-            vm = JobsViewModel(self.window)
-            self.connection.session_changed.connect(vm.set_session)
-            vm.set_session(self.connection.session)
-            self.jobs = vm
-        return self.jobs
 
     @property
     def settings(self) -> Settings:
@@ -83,6 +51,3 @@ class AppContext:
             self._app.late_shutdown_hooks.append(hook)
         else:
             self._app.shutdown_hooks.append(hook)
-
-
-PanelInstaller = Callable[[AppContext], None]

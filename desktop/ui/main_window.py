@@ -116,7 +116,6 @@ class MainWindow(Retranslatable, QMainWindow):
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
         self.connection = connection
-        self.pending_open: Path | None = None
         self._close_guard = False
         self._closing_allowed = False
         self._demo = False
@@ -174,18 +173,11 @@ class MainWindow(Retranslatable, QMainWindow):
         return self._slots[Panel(name)].empty
 
     def request_open(self, path: Path) -> None:
-        """Ask whoever opens workflows to open ``path``; kept in ``pending_open`` as well."""
-        self.pending_open = path
+        """Ask the workspace to open ``path``; it keeps it while the server's nodes load."""
         self.open_requested.emit(path)
-
-    def take_pending_open(self) -> Path | None:
-        """The file asked for before a form was listening (command line, last session)."""
-        path, self.pending_open = self.pending_open, None
-        return path
 
     def note_workflow_opened(self, path: Path, title: str = "") -> None:
         """Call after a workflow opened successfully: updates the title and Open Recent."""
-        self.pending_open = None
         self._document = title or path.name
         self.set_recent_files([path, *(p for p in self._recent if p != path)])
         self.workflow_opened.emit(path)

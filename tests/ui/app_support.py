@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.app import AppOptions, ComfyDeskApp
 from desktop.settings import SettingsStore
 from desktop.ui import icons
+from desktop.ui.composition import no_panels
 from desktop.ui.connection.model import Phase
 
 AppFactory = Callable[..., ComfyDeskApp]
@@ -47,7 +48,7 @@ async def make_app(isolated_dirs: dict[str, Path]) -> AsyncIterator[AppFactory]:
     apps: list[ComfyDeskApp] = []
 
     def factory(options: AppOptions | None = None, **kwargs: object) -> ComfyDeskApp:
-        kwargs.setdefault("installers", [])
+        kwargs.setdefault("panels", no_panels)
         kwargs.setdefault("store", SettingsStore(isolated_dirs["config"]))
         app = ComfyDeskApp(qapp, options or AppOptions(), **kwargs)  # type: ignore[arg-type]
         apps.append(app)

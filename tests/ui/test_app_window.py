@@ -189,8 +189,6 @@ def test_dropping_a_workflow_asks_to_open_it(qtbot: QtBot, tmp_path: Path) -> No
     with qtbot.waitSignal(window.open_requested) as opened:
         window.dropEvent(drop)
     assert opened.args == [target]
-    assert window.take_pending_open() == target
-    assert window.take_pending_open() is None
 
 
 def test_recent_files_and_title(qtbot: QtBot, tmp_path: Path) -> None:
@@ -278,7 +276,7 @@ async def test_closing_with_running_jobs_asks_first(make_app: AppFactory, qtbot:
     assert box.text() == "Jobs of yours still queued or running: 2."
     keep = next(b for b in box.buttons() if b.text() == "Cancel")
     keep.click()
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0.05)  # a negative: give a wrong quit the chance to happen, it must not
     assert not run.done()
 
     app.window.close()

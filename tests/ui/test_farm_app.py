@@ -19,7 +19,7 @@ from desktop.ui.connection.dialog import KIND_FARM, ConnectionDialog
 from desktop.ui.connection.farm_page import FarmPageError
 from desktop.ui.connection.model import ConnectionRequest, Phase
 from desktop.ui.form.widgets.choice_box import ChoiceEdit
-from desktop.ui.installers import default_installers
+from desktop.ui.composition import build_panels
 from desktop.ui.queue.delegate import row_texts
 from tests.demo_fixtures import DemoFactory
 from tests.protocol.farm_support import models
@@ -55,7 +55,7 @@ async def test_a_farm_set_up_in_the_dialog_routes_by_the_model_chosen(
 ) -> None:
     desk = await demo_server_factory(models=models("random-sd15.safetensors"))
     tower = await demo_server_factory(models=models("random-sd15.safetensors", "other.safetensors"))
-    app = make_app(AppOptions(), installers=default_installers())
+    app = make_app(AppOptions(), panels=build_panels)
     app.window.show()
     driver = Driver(app, qtbot, None)
 
@@ -105,7 +105,7 @@ async def test_a_farm_set_up_in_the_dialog_routes_by_the_model_chosen(
     assert row_texts(queue.model.row(row))[1].endswith("· on Tower")
 
     # The library records the server that made each picture.
-    sink = app.context.result_sink
+    sink = app.panels.result_sink
     assert sink is not None
     library = await sink.library()  # type: ignore[attr-defined]
     output = done.outputs[0]

@@ -11,7 +11,7 @@ from desktop.jobs.library_sink import LibrarySink
 from desktop.jobs.model import JobState
 from desktop.library import Library
 from desktop.ui.connection.model import ConnectionRequest, Phase
-from desktop.ui.gallery.panel import install_gallery_panel
+from desktop.ui.composition import gallery_only
 from desktop.ui.gallery.view import GalleryView
 from desktop.ui.panels import Panel
 from tests.protocol.jobs_support import txt2img
@@ -23,8 +23,8 @@ pytestmark = [QT_NOISE, pytest.mark.demo_only]
 
 
 async def test_finished_jobs_land_in_the_gallery_dock(make_app: AppFactory, demo_server) -> None:
-    app = make_app(AppOptions(server=demo_server.url), installers=[install_gallery_panel])
-    assert isinstance(app.context.result_sink, LibrarySink)
+    app = make_app(AppOptions(server=demo_server.url), panels=gallery_only)
+    assert isinstance(app.panels.result_sink, LibrarySink)
     app.window.show()
     app.connection.connect_to(ConnectionRequest(demo_server.url))
     await wait_phase(app, Phase.CONNECTED)
@@ -48,7 +48,7 @@ async def test_a_damaged_catalogue_is_explained_and_new_pictures_are_still_kept(
         old = await add_picture(library, 1, "an old castle")
     (folder / "catalog.sqlite3").write_bytes(b"this is not a database" * 100)
 
-    app = make_app(AppOptions(server=demo_server.url), installers=[install_gallery_panel])
+    app = make_app(AppOptions(server=demo_server.url), panels=gallery_only)
     app.window.show()
     app.connection.connect_to(ConnectionRequest(demo_server.url))
     await wait_phase(app, Phase.CONNECTED)

@@ -30,7 +30,7 @@ from desktop.ui.connection.dialog import ConnectionDialog
 from desktop.ui.connection.model import ConnectionRequest
 from desktop.ui.hosted.backend import HostedBackend
 from desktop.ui.hosted.bar import HostedBar
-from desktop.ui.installers import default_installers
+from desktop.ui.composition import build_panels
 from desktop.ui.queue.text import state_text
 from desktop.workflow.params import ParamKind
 from tests.hosted.conftest import FAST
@@ -75,17 +75,17 @@ def write_dump(server: HostedDemoServer, folder: Path, workflow_id: str = TXT2IM
 
 async def hosted_app(make_app: AppFactory, qtbot, store: MemoryKeyring) -> Driver:
     app = make_app(
-        AppOptions(), installers=default_installers(), secrets=SecretStore(backend=store)
+        AppOptions(), panels=build_panels, secrets=SecretStore(backend=store)
     )
     app.window.show()
-    backend = app.context.hosted
+    backend = app.panels.hosted
     assert isinstance(backend, HostedBackend)
     backend.timing = FAST
     return Driver(app, qtbot, None)
 
 
 def backend_of(driver: Driver) -> HostedBackend:
-    backend = driver.app.context.hosted
+    backend = driver.app.panels.hosted
     assert isinstance(backend, HostedBackend)
     return backend
 
@@ -180,10 +180,10 @@ async def test_set_up_generate_watch_and_find_in_gallery(
     jobs = [r.job for r in queue.model.rows() if r.job]
     await wait_until(
         lambda: all(
-            (j := driver.app.context.jobs.get(job.id)) is not None and j.finished for job in jobs
+            (j := driver.app.panels.jobs.get(job.id)) is not None and j.finished for job in jobs
         )
     )
-    done = [driver.app.context.jobs.get(job.id) for job in jobs]
+    done = [driver.app.panels.jobs.get(job.id) for job in jobs]
     assert [j.state for j in done] == [JobState.SUCCEEDED, JobState.SUCCEEDED]
     assert not preview.hosted_state.isVisible()
 
@@ -207,13 +207,13 @@ async def test_stop_says_the_service_cannot_cancel(
     await open_dump(driver, write_dump(hosted, tmp_path))
     hosted.queue.hold()
     driver.panel.generate_bar.button.click()
-    await wait_until(lambda: bool(driver.app.context.jobs.jobs()))
-    job = driver.app.context.jobs.jobs()[0]
-    await wait_until(lambda: driver.app.context.jobs.get(job.id).state is JobState.QUEUED)
-    driver.app.context.jobs.cancel(job.id)  # the queue panel's "Cancel" on a queued job
+    await wait_until(lambda: bool(driver.app.panels.jobs.jobs()))
+    job = driver.app.panels.jobs.jobs()[0]
+    await wait_until(lambda: driver.app.panels.jobs.get(job.id).state is JobState.QUEUED)
+    driver.app.panels.jobs.cancel(job.id)  # the queue panel's "Cancel" on a queued job
     status = driver.app.window.status_bar
     await wait_until(lambda: "cannot cancel" in status.currentMessage())
-    assert driver.app.context.jobs.get(job.id).state is JobState.CANCELLED
+    assert driver.app.panels.jobs.get(job.id).state is JobState.CANCELLED
     # Said where the artist looks, too: above the form and in the preview.
     assert "cannot cancel" in driver.workspace.message
     assert not driver.workspace.message_is_error
@@ -232,9 +232,9 @@ async def test_refused_run_and_refused_key_in_plain_words(
     await open_dump(driver, write_dump(hosted, tmp_path, IMG2IMG_ID))
     driver.panel.generate_bar.button.click()
     await wait_until(
-        lambda: any(j.state is JobState.FAILED for j in driver.app.context.jobs.jobs())
+        lambda: any(j.state is JobState.FAILED for j in driver.app.panels.jobs.jobs())
     )
-    failed = driver.app.context.jobs.jobs()[0]
+    failed = driver.app.panels.jobs.jobs()[0]
     assert failed.error is not None
     assert "may not run this workflow" in failed.error.message
 
@@ -251,7 +251,7 @@ async def test_demo_hosted_starts_the_stand_in_labelled_as_a_demo(
 ) -> None:
     app = make_app(
         AppOptions(demo_hosted=True),
-        installers=default_installers(),
+        panels=build_panels,
         secrets=SecretStore(backend=MemoryKeyring()),
     )
     app.window.show()
@@ -279,7 +279,7 @@ async def test_upload_offline_and_failed_run(
     connection = HostedConnection(hosted.url, (HostedWorkflow(IMG2IMG_ID, "Repaint"),))
     await backend_of(driver).connect_to(connection, DEMO_KEY)
     await open_dump(driver, write_dump(hosted, tmp_path, IMG2IMG_ID))
-    jobs_vm = driver.app.context.jobs
+    jobs_vm = driver.app.panels.jobs
 
     # The form's image input uploads through upload/image; the id goes into the prompt.
     picture = tmp_path / "sketch.png"
@@ -322,14 +322,14 @@ async def test_quitting_loses_nothing_the_next_run_collects_it(
     await open_dump(first, write_dump(hosted, tmp_path))
     hosted.queue.hold()
     first.panel.generate_bar.button.click()
-    await wait_until(lambda: any(j.state is JobState.QUEUED for j in first.app.context.jobs.jobs()))
-    task_id = first.app.context.jobs.jobs()[0].remote_id
+    await wait_until(lambda: any(j.state is JobState.QUEUED for j in first.app.panels.jobs.jobs()))
+    task_id = first.app.panels.jobs.jobs()[0].remote_id
     await first.app.shutdown()
 
     # The next start connects to the remembered service with the key from the keyring.
     second = await hosted_app(make_app, qtbot, store)
-    second.app.context.hosted.connect_to(second.app.settings.hosted)
-    jobs_vm = second.app.context.jobs
+    second.app.panels.hosted.connect_to(second.app.settings.hosted)
+    jobs_vm = second.app.panels.jobs
     await wait_until(lambda: [j.remote_id for j in jobs_vm.jobs()] == [task_id])
     hosted.queue.release()
     await wait_until(lambda: jobs_vm.jobs()[0].finished)
@@ -363,7 +363,7 @@ async def test_uploaded_workflow_then_back_to_a_comfyui_server(
     # Connecting to a ComfyUI server leaves hosted mode; its forms come from /object_info again.
     driver.app.connection.connect_to(ConnectionRequest(demo_server.url))
     await wait_until(lambda: not backend.active())
-    assert driver.app.context.jobs.session is driver.app.connection.session
+    assert driver.app.panels.jobs.session is driver.app.connection.session
     assert driver.app.store.load().backend == "comfyui"
     await wait_until(lambda: driver.workspace.object_info is not None)
     await driver.open(API / "txt2img_batch2_subfolder.json")

@@ -17,7 +17,7 @@ from desktop.comfy.object_info import ObjectInfo
 from desktop.demo.config import DemoConfig, showcase_models
 from desktop.jobs.model import JobState
 from desktop.ui.connection.model import Phase
-from desktop.ui.installers import default_installers
+from desktop.ui.composition import build_panels
 from desktop.ui.templates.gallery_dialog import BLOCKED_ROLE, ICON, TemplateGalleryDialog
 from desktop.ui.templates.library import LibraryState, TemplateLibrary
 from desktop.workflow.starters import StarterKind
@@ -59,7 +59,7 @@ class Artist:
 async def test_first_launch_to_first_picture_in_two_clicks(make_app: AppFactory, qtbot) -> None:
     watch = DialogWatch()
     QApplication.instance().installEventFilter(watch)
-    app = make_app(AppOptions(demo=True), installers=default_installers())
+    app = make_app(AppOptions(demo=True), panels=build_panels)
     run = asyncio.ensure_future(app.run())  # exactly what `comfydesk --demo` does
     try:
         await wait_phase(app, Phase.CONNECTED)

@@ -234,7 +234,7 @@ async def test_library_closes_after_the_session(make_app: AppFactory, qtbot, dem
     def session_state() -> str:
         return "open" if app.app.connection.session is not None else "closed"
 
-    gallery_panel = app.app.context.gallery
+    gallery_panel = app.app.panels.gallery
     assert isinstance(gallery_panel, GalleryPanel)
     library = await gallery_panel.library()
     original_close = library.close

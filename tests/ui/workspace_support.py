@@ -16,7 +16,7 @@ from desktop.jobs.model import JobSnapshot
 from desktop.ui.connection.model import ConnectionRequest, Phase
 from desktop.ui.form import FormView
 from desktop.ui.gallery.view import GalleryView
-from desktop.ui.installers import default_installers
+from desktop.ui.composition import build_panels
 from desktop.ui.panels import Panel
 from desktop.ui.preview.view import PreviewView
 from desktop.ui.queue.panel import QueuePanel
@@ -152,7 +152,7 @@ class Driver:
 async def start_app(
     make_app: AppFactory, qtbot: QtBot, demo: DemoHandle | None, *, connect: bool = True
 ) -> Driver:
-    app = make_app(AppOptions(), installers=default_installers())
+    app = make_app(AppOptions(), panels=build_panels)
     app.window.show()
     driver = Driver(app, qtbot, demo)
     if connect and demo is not None:

@@ -13,7 +13,7 @@ import sys
 CHECK = """
 import sys
 import desktop.app
-import desktop.ui.installers
+import desktop.ui.composition
 import desktop.ui.hosted.install
 heavy = ("aiohttp", "keyring", "desktop.hosted.client", "desktop.ui.gallery.view")
 print(",".join(sorted(m for m in heavy if m in sys.modules)))

@@ -1,8 +1,6 @@
-"""Wires the gallery into the app: opens the library, makes it the sessions' ResultSink, puts
-a GalleryView in the gallery dock and keeps it current as jobs finish.
-
-    install_gallery_panel(ctx)   # desktop.ui.installers does it for the app
-"""
+"""Wires the gallery into the app: opens the library, offers it as the sessions' ResultSink
+(``sink``), puts a GalleryView in the gallery dock and keeps it current as jobs finish.
+``desktop.ui.composition`` builds it for the app."""
 
 from __future__ import annotations
 
@@ -38,7 +36,7 @@ class GalleryPanel(QObject):
         self._tasks = TaskOwner(self, area="gallery")
         self._refresh = QTimer(self, singleShot=True, interval=REFRESH_DELAY_MS)
         self._refresh.timeout.connect(self._refresh_now)
-        ctx.result_sink = LibrarySink(self.library, on_stored=lambda _job, _item: self._soon())
+        self.sink = LibrarySink(self.library, on_stored=lambda _job, _item: self._soon())
         ctx.connection.session_changed.connect(self._session_changed)
         # It closes the library: after the session has closed and the results still being
         # saved have landed.
@@ -101,7 +99,3 @@ class GalleryPanel(QObject):
             await self.view.shutdown()
         if self._library is not None:
             await self._library.close()
-
-
-def install_gallery_panel(ctx: AppContext) -> None:
-    ctx.gallery = GalleryPanel(ctx)

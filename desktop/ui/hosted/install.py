@@ -14,23 +14,24 @@ from desktop.ui.panels import Panel
 
 if TYPE_CHECKING:
     from desktop.ui.app_context import AppContext
+    from desktop.ui.jobs_model import JobsViewModel
+    from desktop.ui.workspace import Workspace
 
 
-def install_hosted(ctx: AppContext) -> None:
-    """Needs the workspace and the jobs view-model (install after ``install_workspace``)."""
-    workspace = ctx.workspace
-    if workspace is None:
-        raise RuntimeError("install_hosted needs the workspace installed first")
+def add_hosted(
+    ctx: AppContext, jobs: JobsViewModel, workspace: Workspace, library: LibrarySink | None
+) -> HostedBackend:
+    """The hosted backend shares the jobs view-model and the form with ComfyUI's; its results
+    go to the ``library`` (marked as hosted), or to a results folder when there is none."""
 
     def sink() -> ResultSink:
-        base = ctx.result_sink
-        if isinstance(base, LibrarySink):
-            return base.with_source("hosted")
+        if library is not None:
+            return library.with_source("hosted")
         return FolderSink(ctx.settings.library_folder() / "results")
 
     backend = HostedBackend(
         connection=ctx.connection,
-        jobs=ctx.jobs_view_model(),
+        jobs=jobs,
         workspace=workspace,
         secrets=ctx.secrets,
         settings=lambda: ctx.settings,
@@ -39,7 +40,6 @@ def install_hosted(ctx: AppContext) -> None:
         journal_path=paths.data_dir() / "hosted-jobs-journal.json",
         parent=ctx.window,
     )
-    ctx.hosted = backend
     backend.notice.connect(ctx.window.status_bar.show_notice)
     panel = ctx.window.panel(Panel.FORM)
     layout = panel.layout() if panel is not None else None
@@ -47,3 +47,4 @@ def install_hosted(ctx: AppContext) -> None:
         layout.insertWidget(0, HostedBar(backend, panel))
     ConnectionBarNote(ctx.window.connection_bar, backend, ctx.connection, ctx.window.status_bar)
     ctx.add_shutdown_hook(backend.shutdown)
+    return backend

@@ -1,17 +1,19 @@
-"""The panel installers of the real app: the jobs panels (live preview, queue, notifications),
-the gallery and the workspace (form + Generate). ``ComfyDeskApp`` runs
-:func:`default_installers` unless a test passes its own list.
-
-Each installer gets the :class:`~desktop.app.AppContext`, plugs its widget into the window,
-wires the window's actions and registers an awaited shutdown hook.
+"""The app's panels, built in order, each handed what it needs: the jobs view-model, then the
+jobs panels (live preview, queue, notifications), the gallery (the library the sessions store
+results in), the workspace (form + Generate) and the hosted workflow backend, which needs the
+three before it. ``ComfyDeskApp`` calls :func:`build_panels`; a test may pass a smaller builder
+such as :func:`gallery_only` or :func:`no_panels`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from desktop.ui.gallery.panel import install_gallery_panel
+from desktop.ui.gallery.panel import GalleryPanel
+from desktop.ui.hosted.install import add_hosted
+from desktop.ui.jobs_model import JobsViewModel
 from desktop.ui.notify import JobNotifier
 from desktop.ui.panels import Panel
 from desktop.ui.preview.view import PreviewView
@@ -21,12 +23,57 @@ from desktop.ui.workspace import Workspace
 from desktop.ui.workspace_panel import WorkspacePanel
 
 if TYPE_CHECKING:
-    from desktop.ui.app_context import AppContext, PanelInstaller
+    from desktop.jobs.library_sink import LibrarySink
+    from desktop.ui.app_context import AppContext
+    from desktop.ui.hosted.backend import HostedBackend
 
 
-def install_jobs_panels(ctx: AppContext) -> None:
+@dataclass(frozen=True, slots=True)
+class Panels:
+    """What :func:`build_panels` made; a smaller builder leaves some out."""
+
+    jobs: JobsViewModel | None = None
+    gallery: GalleryPanel | None = None
+    workspace: Workspace | None = None
+    hosted: HostedBackend | None = None
+
+    @property
+    def result_sink(self) -> LibrarySink | None:
+        """Where sessions store results: the library, when the gallery is built."""
+        return self.gallery.sink if self.gallery is not None else None
+
+
+PanelBuilder = Callable[["AppContext"], Panels]
+
+
+def build_panels(ctx: AppContext) -> Panels:
+    jobs = make_jobs_view_model(ctx)
+    add_jobs_panels(ctx, jobs)
+    gallery = GalleryPanel(ctx)
+    workspace = add_workspace(ctx, jobs)
+    hosted = add_hosted(ctx, jobs, workspace, gallery.sink)
+    return Panels(jobs=jobs, gallery=gallery, workspace=workspace, hosted=hosted)
+
+
+def gallery_only(ctx: AppContext) -> Panels:
+    return Panels(gallery=GalleryPanel(ctx))
+
+
+def no_panels(_ctx: AppContext) -> Panels:
+    return Panels()
+
+
+def make_jobs_view_model(ctx: AppContext) -> JobsViewModel:
+    """The one JobsViewModel of the app (preview, queue, workspace, hosted), following the
+    connection's session."""
+    jobs = JobsViewModel(ctx.window)
+    ctx.connection.session_changed.connect(jobs.set_session)
+    jobs.set_session(ctx.connection.session)
+    return jobs
+
+
+def add_jobs_panels(ctx: AppContext, vm: JobsViewModel) -> None:
     """Live preview in the centre, the queue on the right, notifications when a job ends."""
-    vm = ctx.jobs_view_model()
     window = ctx.window
     preview = PreviewView(vm)
     queue = QueuePanel(vm)
@@ -45,18 +92,13 @@ def install_jobs_panels(ctx: AppContext) -> None:
     ctx.add_shutdown_hook(shutdown)
 
 
-def install_workspace(ctx: AppContext) -> None:
+def add_workspace(ctx: AppContext, jobs: JobsViewModel) -> Workspace:
     """The form dock (form + Generate bar) and every workflow action of the window."""
     window, actions = ctx.window, ctx.window.commands
-    workspace = Workspace(ctx.connection, ctx.jobs_view_model(), parent=window)
-    ctx.workspace = workspace
+    workspace = Workspace(ctx.connection, jobs, parent=window)
     panel = WorkspacePanel(workspace, actions)
     window.set_panel(Panel.FORM, panel)
     starting_points = StartingPoints(workspace, window, panel.starter_cards, window.new_menu)
-
-    def open_file(path: Path) -> None:
-        window.take_pending_open()
-        workspace.open(path)
 
     def update_actions() -> None:
         actions.generate.setEnabled(workspace.can_generate())
@@ -78,7 +120,7 @@ def install_workspace(ctx: AppContext) -> None:
             view.load_parameters_requested.connect(workspace.reuse_parameters)
 
     panel.open_requested.connect(actions.open.trigger)
-    window.open_requested.connect(open_file)
+    window.open_requested.connect(workspace.open)
     window.save_as_requested.connect(workspace.save_as)
     window.panel_changed.connect(follow_panel)
     workspace.workflow_opened.connect(window.note_workflow_opened)
@@ -92,9 +134,6 @@ def install_workspace(ctx: AppContext) -> None:
     for name in (Panel.QUEUE, Panel.GALLERY):
         follow_panel(name)
     update_actions()
-    pending = window.take_pending_open()
-    if pending is not None:
-        workspace.open(pending)
 
     async def shutdown() -> None:
         await starting_points.shutdown()
@@ -102,9 +141,4 @@ def install_workspace(ctx: AppContext) -> None:
         await workspace.shutdown()
 
     ctx.add_shutdown_hook(shutdown)
-
-
-def default_installers() -> list[PanelInstaller]:
-    from desktop.ui.hosted.install import install_hosted
-
-    return [install_jobs_panels, install_gallery_panel, install_workspace, install_hosted]
+    return workspace
