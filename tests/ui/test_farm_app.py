@@ -15,11 +15,11 @@ from desktop.app import AppOptions
 from desktop.jobs.model import JobState
 from desktop.secrets import Credentials
 from desktop.settings import FarmServer
+from desktop.ui.composition import build_panels
 from desktop.ui.connection.dialog import KIND_FARM, ConnectionDialog
 from desktop.ui.connection.farm_page import FarmPageError
 from desktop.ui.connection.model import ConnectionRequest, Phase
 from desktop.ui.form.widgets.choice_box import ChoiceEdit
-from desktop.ui.composition import build_panels
 from desktop.ui.queue.delegate import row_texts
 from tests.demo_fixtures import DemoFactory
 from tests.protocol.farm_support import models

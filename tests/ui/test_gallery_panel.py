@@ -10,8 +10,8 @@ from desktop.app import AppOptions
 from desktop.jobs.library_sink import LibrarySink
 from desktop.jobs.model import JobState
 from desktop.library import Library
-from desktop.ui.connection.model import ConnectionRequest, Phase
 from desktop.ui.composition import gallery_only
+from desktop.ui.connection.model import ConnectionRequest, Phase
 from desktop.ui.gallery.view import GalleryView
 from desktop.ui.panels import Panel
 from tests.protocol.jobs_support import txt2img

@@ -26,11 +26,11 @@ from desktop.demo.hosted import (
 from desktop.jobs.model import JobState
 from desktop.secrets import SERVICE, SecretStore
 from desktop.settings import HostedConnection, HostedWorkflow, hosted_secret_key
+from desktop.ui.composition import build_panels
 from desktop.ui.connection.dialog import ConnectionDialog
 from desktop.ui.connection.model import ConnectionRequest
 from desktop.ui.hosted.backend import HostedBackend
 from desktop.ui.hosted.bar import HostedBar
-from desktop.ui.composition import build_panels
 from desktop.ui.queue.text import state_text
 from desktop.workflow.params import ParamKind
 from tests.hosted.conftest import FAST
@@ -74,9 +74,7 @@ def write_dump(server: HostedDemoServer, folder: Path, workflow_id: str = TXT2IM
 
 
 async def hosted_app(make_app: AppFactory, qtbot, store: MemoryKeyring) -> Driver:
-    app = make_app(
-        AppOptions(), panels=build_panels, secrets=SecretStore(backend=store)
-    )
+    app = make_app(AppOptions(), panels=build_panels, secrets=SecretStore(backend=store))
     app.window.show()
     backend = app.panels.hosted
     assert isinstance(backend, HostedBackend)
@@ -231,9 +229,7 @@ async def test_refused_run_and_refused_key_in_plain_words(
     await backend.connect_to(connection, LIMITED_KEY)
     await open_dump(driver, write_dump(hosted, tmp_path, IMG2IMG_ID))
     driver.panel.generate_bar.button.click()
-    await wait_until(
-        lambda: any(j.state is JobState.FAILED for j in driver.app.panels.jobs.jobs())
-    )
+    await wait_until(lambda: any(j.state is JobState.FAILED for j in driver.app.panels.jobs.jobs()))
     failed = driver.app.panels.jobs.jobs()[0]
     assert failed.error is not None
     assert "may not run this workflow" in failed.error.message

@@ -16,8 +16,8 @@ from desktop.comfy.client import ComfyClient
 from desktop.comfy.object_info import ObjectInfo
 from desktop.demo.config import DemoConfig, showcase_models
 from desktop.jobs.model import JobState
-from desktop.ui.connection.model import Phase
 from desktop.ui.composition import build_panels
+from desktop.ui.connection.model import Phase
 from desktop.ui.templates.gallery_dialog import BLOCKED_ROLE, ICON, TemplateGalleryDialog
 from desktop.ui.templates.library import LibraryState, TemplateLibrary
 from desktop.workflow.starters import StarterKind

@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from desktop.app import AppOptions, ComfyDeskApp
 from desktop.jobs.model import JobSnapshot
+from desktop.ui.composition import build_panels
 from desktop.ui.connection.model import ConnectionRequest, Phase
 from desktop.ui.form import FormView
 from desktop.ui.gallery.view import GalleryView
-from desktop.ui.composition import build_panels
 from desktop.ui.panels import Panel
 from desktop.ui.preview.view import PreviewView
 from desktop.ui.queue.panel import QueuePanel
