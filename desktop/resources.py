@@ -1,23 +1,15 @@
-"""One way to find bundled resources, whether running from source, a wheel or PyInstaller."""
+"""Files shipped with the app (``desktop/assets``), found through ``importlib.resources``."""
 
 from __future__ import annotations
 
-import sys
+from importlib import resources
 from pathlib import Path
 
 
-def resources_root() -> Path:
-    candidates = []
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        candidates.append(Path(bundle) / "resources")
-    candidates.append(Path(__file__).resolve().parent.parent / "resources")
-    candidates.append(Path(sys.prefix) / "share" / "comfydesk" / "resources")
-    for path in candidates:
-        if path.is_dir():
-            return path
-    return candidates[-1]
-
-
 def resource_path(*parts: str) -> Path:
-    return resources_root().joinpath(*parts)
+    """A shipped file or folder, on disk. The package is always installed as files (source
+    checkout, wheel, PyInstaller bundle), never run from a zip, so Qt can load it by name."""
+    found = resources.files("desktop.assets").joinpath(*parts)
+    if not isinstance(found, Path):
+        raise RuntimeError(f"ComfyDesk's files are not on disk (found {found!r})")
+    return found

@@ -1,4 +1,4 @@
-"""Draw the small pictures of the starter workflow cards (resources/starters/*.png).
+"""Draw the small pictures of the starter workflow cards (desktop/assets/starters/*.png).
 
 Run once after changing a card: ``.venv/bin/python scripts/make-starter-cards.py``. The
 pictures are plain illustrations drawn with Pillow, 2x size for sharp HiDPI cards.
@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 W, H = 320, 200
-OUT = Path(__file__).resolve().parent.parent / "resources" / "starters"
+OUT = Path(__file__).resolve().parent.parent / "desktop" / "assets" / "starters"
 SKY_TOP, SKY_LOW = (72, 94, 168), (240, 170, 120)
 INK = (40, 44, 58)
 PAPER = (250, 248, 242)

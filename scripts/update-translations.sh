@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Refresh resources/translations/*.ts from the sources (desktop/ui/ and desktop/app.py) and
-# build the .qm files the app loads. Existing translations are kept; new strings appear as
+# build the .qm files the app loads (desktop/assets/translations/). Existing translations are kept; new strings appear as
 # unfinished entries: translate them (Qt Linguist: .venv/bin/pyside6-linguist) and run again.
 # comfydesk_en.ts holds only the English plural forms of "%n picture(s)" strings (-pluralonly).
 set -euo pipefail
@@ -12,6 +12,7 @@ for ts in resources/translations/comfydesk_*.ts; do
     only=()
     [[ "$ts" == *_en.ts ]] && only=(-pluralonly)
     "$bin/pyside6-lupdate" -silent -no-obsolete -locations none "${only[@]}" "${sources[@]}" -ts "$ts"
-    "$bin/pyside6-lrelease" -silent "$ts" -qm "${ts%.ts}.qm"
-    echo "updated $ts and ${ts%.ts}.qm"
+    qm="desktop/assets/translations/$(basename "${ts%.ts}").qm"
+    "$bin/pyside6-lrelease" -silent "$ts" -qm "$qm"
+    echo "updated $ts and $qm"
 done

@@ -1,4 +1,4 @@
-"""Starter workflows shipped in ``resources/starters/`` and their adaptation to a server.
+"""Starter workflows shipped in ``desktop/assets/starters/`` and their adaptation to a server.
 
 Each starter is an API-format workflow written for a stock SD 1.5 install. Before it reaches
 the form it is fitted to the connected server: the checkpoint becomes one the server has (of a

@@ -27,7 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*sorted((ROOT / "desktop" / "ui").rglob("*.py")), ROOT / "desktop" / "app.py"]
 TS_FILE = ROOT / "resources" / "translations" / "comfydesk_zh_CN.ts"
-QM_FILE = TS_FILE.with_suffix(".qm")
+QM_FILE = ROOT / "desktop" / "assets" / "translations" / "comfydesk_zh_CN.qm"
 IGNORE_MARK = "# i18n: ignore"
 
 # Methods whose string arguments are shown to the user.

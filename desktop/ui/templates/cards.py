@@ -1,7 +1,7 @@
 """``StarterCards``: the starter workflows as clickable cards (a picture, a title, one line),
 plus a button for the server's own template gallery. Shown where no workflow is open.
 
-The card pictures are small PNGs from ``resources/starters``; they are decoded off the GUI
+The card pictures are small PNGs from ``desktop/assets/starters``; they are decoded off the GUI
 thread by the owner of this widget (:meth:`StarterCards.set_picture`)."""
 
 from __future__ import annotations
