@@ -119,11 +119,6 @@ class _Console(_OwnedHandler, logging.StreamHandler):
     pass
 
 
-def area_logger(area: str) -> logging.Logger:
-    """The logger for one area of the app, e.g. ``area_logger("jobs")``."""
-    return logging.getLogger(f"comfydesk.{area}")
-
-
 def log_file_path(folder: Path | None = None) -> Path:
     return (folder or paths.log_dir()) / LOG_FILE_NAME
 

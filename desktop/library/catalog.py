@@ -110,10 +110,6 @@ class Catalog:
         ).fetchone()
         return row[0] if row else None
 
-    def has_prompt(self, prompt_id: str) -> bool:
-        sql = "SELECT EXISTS (SELECT 1 FROM results WHERE prompt_id = ?)"
-        return bool(self.conn.execute(sql, (prompt_id,)).fetchone()[0])
-
     def get(self, item_id: int) -> LibraryItem | None:
         row = self.conn.execute(
             f"SELECT {_FULL_COLUMNS} FROM items WHERE id = ?", (item_id,)
@@ -204,10 +200,6 @@ class Catalog:
         pattern = f"%{_escape_like(word)}%"
         sql = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in _SEARCH_COLUMNS)
         return f"({sql})", [pattern] * len(_SEARCH_COLUMNS)
-
-    def _where(self, query: LibraryQuery) -> tuple[str, list[Any]]:
-        clauses, args = self._clauses(query)
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
 
     def _clauses(self, query: LibraryQuery) -> tuple[list[str], list[Any]]:
         clauses: list[str] = []

@@ -148,10 +148,6 @@ class Library:
             await self._run(self._core.replace_damaged_catalog, err)
             return await self._run(self._core.add_result, bytes(data), info)
 
-    async def has_result(self, prompt_id: str) -> bool:
-        """True once any output of ``prompt_id`` is in the library."""
-        return await self._run(self._core.catalog.has_prompt, prompt_id)
-
     async def find_result(
         self, prompt_id: str, node_id: str, subfolder: str, server_filename: str
     ) -> LibraryItem | None:

@@ -50,7 +50,6 @@ class ErrorDialog(Retranslatable, QDialog):
         self.setWindowModality(Qt.WindowModality.NonModal)
         self.resize(560, 360)
         self._count = 0
-        self._summary_text = ""
 
         self.headline = QLabel()
         self.headline.setWordWrap(True)

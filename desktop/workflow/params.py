@@ -57,8 +57,8 @@ class ParamSpec:
     """What a form needs to show and check one editable input.
 
     ``value`` is the value when the specs were derived; the :class:`Workflow` stays the source
-    of truth. ``value is None`` with ``required`` means the workflow lacks a required input
-    (see :func:`fill_missing_defaults`).
+    of truth. ``value is None`` with ``required`` means the workflow lacks a required input:
+    validation says it needs a value.
     """
 
     node_id: str
@@ -391,16 +391,3 @@ def validate_params(workflow: Workflow, specs: Iterable[ParamSpec]) -> list[Valu
                 ValueProblem(spec.node_id, spec.input_name, value, f"{spec.node_title}: {message}")
             )
     return problems
-
-
-def fill_missing_defaults(workflow: Workflow, specs: Iterable[ParamSpec]) -> list[ParamKey]:
-    """Give required inputs the file lacks their server default; returns the keys filled."""
-    filled = []
-    for spec in specs:
-        node = workflow.nodes.get(spec.node_id)
-        if node is None or spec.input_name in node.inputs or spec.read_only:
-            continue
-        if spec.required and spec.default is not None:
-            workflow.set(spec.node_id, spec.input_name, spec.default)
-            filled.append(spec.key)
-    return filled

@@ -10,7 +10,7 @@ The values to write are those where the prompt that runs differs from the graph'
 conversion (not from the file's prompt chunk: a picture's two chunks may disagree already).
 Exact or nothing: when a change cannot be written so that the editor would send the same
 value again (a node inside a subgraph, a value fed through another node, a widget layout we
-do not know, a prompt with ``{a|b}`` choices the editor would re-roll), :func:`write_back`
+do not know, a prompt with ``{a|b}`` choices the editor would re-roll), ``GraphWriter.write``
 returns ``None`` and the caller embeds no graph; the web UI then loads the API prompt, which
 is always right.
 """
@@ -86,13 +86,6 @@ class GraphWriter:
         if all(writer.write(node_id, name, value) for node_id, name, value in changes):
             return out
         return None
-
-
-def write_back(
-    ui: Mapping[str, Any], edited: Workflow, object_info: ObjectInfo
-) -> dict[str, Any] | None:
-    """A copy of ``ui`` that converts to ``edited``'s values, or ``None`` (see the module)."""
-    return GraphWriter(ui, object_info).write(edited)
 
 
 def _unwrap(value: Any) -> Any:

@@ -20,6 +20,7 @@ from desktop.workflow.document import Workflow
 from desktop.workflow.sources import load_workflow
 from tests.conftest import shared_path
 from tests.demo_fixtures import DemoHandle
+from tests.protocol.jobs_support import eventually
 
 API = shared_path("workflows", "api")
 PNG = shared_path("workflows", "images", "comfyui_png_with_prompt_and_workflow_1.png")
@@ -83,10 +84,7 @@ async def test_submitted_form_values_reach_the_server(
         submitted = await client.submit(model.current_workflow().to_prompt())
         await view.aclose()
         # Let the demo finish the run so stopping the server does not cut it off.
-        for _ in range(400):
-            if await client.history_item(submitted.prompt_id) is not None:
-                break
-            await asyncio.sleep(0.025)
+        await eventually(lambda: client.history_item(submitted.prompt_id))
 
     assert demo_server.server is not None
     received = demo_server.server.received_prompts[-1]["prompt"]
@@ -108,5 +106,5 @@ async def test_demo_server_rejection_is_shown_on_the_widget(
         await asyncio.sleep(0)
     model.apply_rejection(info.value)
     assert view.row(("5", "width")).errors() == ["Must be at most 16384."]
-    assert view.row(("5", "width")).is_invalid()
+    assert view.row(("5", "width")).frame.property("invalid")
     assert view.general_errors.isHidden()

@@ -174,9 +174,8 @@ async def test_same_bytes_under_another_key_are_one_item(lib: Library) -> None:
     first = await add(lib, data, prompt_id="p-1")
     dup = await add(lib, data, "other.png", prompt_id="p-2", node_id="12")
     assert dup.id == first.id
-    assert await lib.has_result("p-1")
-    assert await lib.has_result("p-2")
-    assert not await lib.has_result("p-3")
+    assert (await lib.find_result("p-1", "9", "", "ComfyUI_00001_.png")) == first
+    assert await lib.find_result("p-3", "9", "", "ComfyUI_00001_.png") is None
     assert (await lib.find_result("p-2", "12", "", "other.png")) == first
     assert await lib.find_result("p-2", "12", "", "missing.png") is None
 
@@ -410,7 +409,7 @@ async def test_delete_moves_files_to_the_trash(
     assert not three[0].path.exists()
     assert not thumb.exists()
     assert await lib.get(three[0].id) is None
-    assert not await lib.has_result("p0")
+    assert await lib.find_result("p0", "9", "", "img_0.png") is None
     assert await ids(lib) == [three[2].id, three[1].id]
 
 

@@ -25,7 +25,7 @@ def _flush() -> None:
 
 def test_log_file_is_in_the_log_dir(log_file: Path, isolated_dirs: dict[str, Path]) -> None:
     assert log_file == isolated_dirs["log"] / "comfydesk.log"
-    logs.area_logger("jobs").info("job %s queued", "abc")
+    logging.getLogger("comfydesk.jobs").info("job %s queued", "abc")
     logging.getLogger("desktop.comfy.client").info("from a module logger")
     logging.getLogger("aiohttp.access").info("third-party chatter")
     _flush()
@@ -39,7 +39,7 @@ def test_setup_twice_does_not_duplicate_lines(isolated_dirs: dict[str, Path]) ->
     logs.setup_logging(console=False)
     path = logs.setup_logging(console=False)
     try:
-        logs.area_logger("ui").warning("once")
+        logging.getLogger("comfydesk.ui").warning("once")
         _flush()
         assert path.read_text(encoding="utf-8").count("once") == 1
     finally:
@@ -54,7 +54,7 @@ def test_file_rotates(log_file: Path) -> None:
 
 
 def test_secrets_are_redacted_in_messages_args_and_tracebacks(log_file: Path) -> None:
-    log = logs.area_logger("comfy")
+    log = logging.getLogger("comfydesk.comfy")
     log.info("headers %s", {"Authorization": "Bearer sk-live-123"})
     log.info("extra_data %s", '{"api_key_comfy_org": "comfyui-999"}')
     log.info("ws url http://h/ws?clientId=1&token=qwerty")
@@ -74,7 +74,7 @@ def test_secrets_are_redacted_in_messages_args_and_tracebacks(log_file: Path) ->
 
 def test_registered_secret_is_redacted_anywhere(log_file: Path) -> None:
     logs.register_secret("plain-secret-value")
-    logs.area_logger("ui").warning("user typed plain-secret-value somewhere")
+    logging.getLogger("comfydesk.ui").warning("user typed plain-secret-value somewhere")
     _flush()
     assert "user typed *** somewhere" in log_file.read_text(encoding="utf-8")
 
@@ -96,6 +96,6 @@ def test_redact(text: str, expected: str) -> None:
 
 
 def test_bad_format_args_do_not_lose_the_record(log_file: Path) -> None:
-    logs.area_logger("app").warning("%d items", "not-a-number")
+    logging.getLogger("comfydesk.app").warning("%d items", "not-a-number")
     _flush()
     assert "%d items" in log_file.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from typing import Any
 from desktop.workflow.document import Workflow
 from desktop.workflow.sources import load_workflow
 from desktop.workflow.web_convert import convert_ui_workflow
-from desktop.workflow.web_writeback import changed_values, write_back
+from desktop.workflow.web_writeback import GraphWriter, changed_values
 from tests.conftest import shared_path
 from tests.unit.workflow_support import recorded_object_info
 
@@ -43,7 +43,7 @@ def test_edited_values_land_in_the_widgets_the_editor_reads() -> None:
     assert changes is not None
     assert len(changes) == 6
 
-    written = write_back(ui, edited, OI)
+    written = GraphWriter(ui, OI).write(edited)
 
     assert written is not None
     assert reconverted(written) == inputs_of(edited.to_prompt())
@@ -56,7 +56,7 @@ def test_edited_values_land_in_the_widgets_the_editor_reads() -> None:
 
 def test_nothing_changed_keeps_the_graph_as_it_was() -> None:
     ui, original = opened("default.json")
-    assert write_back(ui, original.copy(), OI) == ui
+    assert GraphWriter(ui, OI).write(original.copy()) == ui
 
 
 def test_a_picture_whose_chunks_disagree_gets_the_values_that_ran() -> None:
@@ -69,7 +69,7 @@ def test_a_picture_whose_chunks_disagree_gets_the_values_that_ran() -> None:
     edited = original.copy()
     edited.set("3", "steps", 4)
 
-    written = write_back(ui, edited, OI)
+    written = GraphWriter(ui, OI).write(edited)
 
     assert written is not None
     assert reconverted(written) == inputs_of(edited.to_prompt())
@@ -79,11 +79,11 @@ def test_a_primitive_feeding_several_widgets_is_written_only_when_all_agree() ->
     ui, original = opened("sdxl_simple_example.json")
     one = original.copy()
     one.set("10", "steps", 40)  # the "steps" primitive also feeds node 11
-    assert write_back(ui, one, OI) is None
+    assert GraphWriter(ui, OI).write(one) is None
 
     both = one.copy()
     both.set("11", "steps", 40)
-    written = write_back(ui, both, OI)
+    written = GraphWriter(ui, OI).write(both)
     assert written is not None
     primitive = next(n for n in written["nodes"] if n["id"] == 45)
     assert primitive["widgets_values"][0] == 40
@@ -94,7 +94,7 @@ def test_changes_the_editor_could_not_replay_drop_the_graph() -> None:
     ui, original = opened("default.json")
     rerolled = original.copy()
     rerolled.set("6", "text", "a {cat|dog} on a sofa")  # the editor would pick anew
-    assert write_back(ui, rerolled, OI) is None
+    assert GraphWriter(ui, OI).write(rerolled) is None
 
     ui, original = opened("image_qwen_image_instantx_controlnet.json")
     inner = original.copy()
@@ -106,4 +106,4 @@ def test_changes_the_editor_could_not_replay_drop_the_graph() -> None:
         if isinstance(value, int | float) and not isinstance(value, bool)
     )
     inner.set(*inner_key, original.get(*inner_key) + 1)  # a node inside a subgraph
-    assert write_back(ui, inner, OI) is None
+    assert GraphWriter(ui, OI).write(inner) is None

@@ -217,9 +217,6 @@ class ParamRow(QWidget):
         text = self._error_label.text() if self._error_label is not None else ""
         return text.split("\n") if text else []
 
-    def is_invalid(self) -> bool:
-        return bool(self.frame.property("invalid"))
-
     def set_list_offer(self, offer: bool) -> None:
         if offer or self._list_button is not None:
             self.list_button.setVisible(offer)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.library import ExportError, Library, LibraryError
 from desktop.ui.gallery.model import GalleryModel
-from desktop.ui.gallery.sources import GalleryEntry, ServerSource, library_entry
+from desktop.ui.gallery.sources import GalleryEntry, ServerSource
 from desktop.ui.tasks import TaskOwner
 
 log = logging.getLogger("comfydesk.ui")
@@ -181,13 +181,6 @@ class GalleryController(QObject):
         if self.library is None:
             raise LibraryError(self.tr("The library is not open."))
         return self.library
-
-    async def refreshed(self, entry: GalleryEntry) -> GalleryEntry:
-        """The entry as the library has it now (e.g. after Keep)."""
-        if self.library is None or entry.library_id is None:
-            return entry
-        item = await self.library.get(entry.library_id)
-        return entry if item is None else library_entry(item)
 
     async def shutdown(self) -> None:
         await self.tasks.shutdown()

@@ -117,9 +117,6 @@ class PreviewCanvas(QWidget):
     def image(self) -> QImage:
         return self._image
 
-    def has_image(self) -> bool:
-        return not self._image.isNull()
-
     def displayed_pixmap(self) -> QPixmap:
         """The scaled pixmap painted last (device pixels; devicePixelRatio set)."""
         return self._scaled
