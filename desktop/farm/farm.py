@@ -21,10 +21,11 @@ import dataclasses
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from desktop.base.tasks import TaskSet
 from desktop.comfy.client import ComfyClient
 from desktop.comfy.errors import ComfyError, InputError, PromptRejected, ServerUnreachable
 from desktop.comfy.messages import (
@@ -110,7 +111,7 @@ class Farm:
         self._events: FarmEvents | None = None
         self._connected = False
         self._settled = asyncio.Event()  # every server connected or failed to, once
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet(area="farm")
         self.moves = 0  # jobs moved to another server so far
         # Called when a server's node list joins the united one after it was read (a server
         # that answered late or came back): the session reads the united list again.
@@ -154,27 +155,13 @@ class Farm:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
-        task = asyncio.create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("Farm task %s failed", task.get_name(), exc_info=task.exception())
-
     async def close(self) -> None:
         await self.stop_streams()
         for member in self.members:
             await member.client.close()
 
     async def stop_streams(self) -> None:
-        tasks, self._tasks = list(self._tasks), set()
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.cancel_all()
         for member in self.members:
             if member.stream is not None:
                 stream, member.stream = member.stream, None
@@ -190,8 +177,8 @@ class Farm:
     def start_streams(self, sink: FarmEvents) -> None:
         for member in self.members:
             member.stream = member.client.events(preview_metadata=self._preview_metadata)
-            self._spawn(self._pump(member, member.stream), f"farm-pump {member.name}")
-        self._spawn(self._health(), "farm-health")
+            self._tasks.spawn(self._pump(member, member.stream), f"farm-pump {member.name}")
+        self._tasks.spawn(self._health(), "farm-health")
 
     def _emit(self, event: StreamEvent) -> None:
         if self._events is not None:
@@ -214,7 +201,7 @@ class Farm:
             member.down_since = None
             self._settle(member)
             log.info("%s is up", member.name)
-            self._spawn(self._after_connect(member, came_back), f"farm-connect {member.name}")
+            self._tasks.spawn(self._after_connect(member, came_back), f"farm-connect {member.name}")
             if not self._connected:
                 self._connected = True
                 self._emit(Connected(self.client_id, event.server_flags))
@@ -287,7 +274,7 @@ class Farm:
         self._settle(member)
         if was_up:
             log.warning("%s is down: %s", member.name, reason)
-            self._spawn(self._confirm_down(member), f"farm-failover {member.name}")
+            self._tasks.spawn(self._confirm_down(member), f"farm-failover {member.name}")
 
     async def _confirm_down(self, member: Member) -> None:
         """A socket can drop while the server is fine: ask it. No answer means it died (or
@@ -316,7 +303,7 @@ class Farm:
         member.settled = True
         if all(m.settled for m in self.members) and not self._settled.is_set():
             self._settled.set()
-            self._spawn(self._locate_adopted(), "farm-locate")
+            self._tasks.spawn(self._locate_adopted(), "farm-locate")
 
     def adopt(self, prompt_id: str, prompt: Mapping[str, Any], workflow: Any = None) -> None:
         """An unfinished job of an earlier session (the journal's): which server has it is
@@ -357,7 +344,7 @@ class Farm:
         for job in lost:
             if job.adopted_at is not None and not job.rehoming:
                 job.rehoming = True
-                self._spawn(self._place_adopted(job), f"farm-adopted {job.id}")
+                self._tasks.spawn(self._place_adopted(job), f"farm-adopted {job.id}")
 
     async def _place_adopted(self, job: FarmJob) -> None:
         """Not on any server that answers, and some server does not: it may be there. If
@@ -396,7 +383,7 @@ class Farm:
             await asyncio.sleep(self._health_interval)
             for member in self.members:
                 if member.socket_up:
-                    self._spawn(self._probe(member), f"farm-probe {member.name}")
+                    self._tasks.spawn(self._probe(member), f"farm-probe {member.name}")
                 elif member.down_since is not None and self._overdue(member):
                     await self._move_jobs(member)  # jobs that found no other server earlier
 
@@ -413,14 +400,14 @@ class Farm:
                 log.warning("%s stopped answering: %s", member.name, err)
                 member.answering = False
                 member.went_down()
-                self._spawn(self._failover_later(member), f"farm-failover {member.name}")
+                self._tasks.spawn(self._failover_later(member), f"farm-failover {member.name}")
         else:
             member.probing = False
             if not member.answering:
                 member.answering = True
                 member.down_since = None
                 log.info("%s answers again", member.name)
-                self._spawn(self._after_connect(member, True), f"farm-back {member.name}")
+                self._tasks.spawn(self._after_connect(member, True), f"farm-back {member.name}")
 
     def _overdue(self, member: Member) -> bool:
         return (

@@ -19,6 +19,7 @@ from typing import Any
 
 from desktop.base import atomic
 from desktop.base.listeners import Listeners
+from desktop.base.tasks import TaskSet
 from desktop.comfy.types import ImageRef
 from desktop.hosted.changes import changed_inputs
 from desktop.hosted.client import HostedClient
@@ -35,7 +36,6 @@ from desktop.hosted.poller import DEFAULT_TIMING, PollTiming, fresh_files, watch
 from desktop.hosted.types import ResultFile, TaskInfo, TaskStatus
 from desktop.jobs.model import JobError, JobOutput, JobSnapshot, JobState
 from desktop.jobs.sinks import ResultSink
-from desktop.jobs.tasks import TaskSet
 from desktop.workflow.document import Workflow
 
 log = logging.getLogger("comfydesk.jobs.hosted")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.base.listeners import Listeners
+from desktop.base.tasks import TaskSet
 from desktop.comfy.types import ImageRef, QueueSnapshot
 from desktop.hosted.client import HostedClient
 from desktop.hosted.download import SignedDownloader
@@ -25,7 +26,6 @@ from desktop.jobs.hosted import HostedJobs
 from desktop.jobs.hosted_journal import HostedJournal
 from desktop.jobs.model import JobSnapshot
 from desktop.jobs.sinks import ResultSink
-from desktop.jobs.tasks import TaskSet
 
 log = logging.getLogger("comfydesk.jobs.hosted")
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from desktop import paths
 from desktop.base.listeners import Listeners
+from desktop.base.tasks import TaskSet
 from desktop.comfy.errors import AuthenticationRequired, ComfyError, PromptRejected
 from desktop.comfy.messages import (
     JOB_MESSAGES,
@@ -44,7 +45,6 @@ from desktop.jobs.model import (
 )
 from desktop.jobs.queue_sync import QueueSync
 from desktop.jobs.sinks import FolderSink, ResultSink
-from desktop.jobs.tasks import TaskSet
 from desktop.jobs.tracker import JobTracker, Update
 
 __all__ = ["FolderSink", "JobManager", "ResultSink"]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from desktop.base.listeners import Listeners
+from desktop.base.tasks import TaskSet
 from desktop.comfy import cache as _cache
 from desktop.comfy.client import ComfyClient
 from desktop.comfy.errors import ComfyError
@@ -38,7 +39,6 @@ from desktop.jobs.backend import Backend, EventSource
 from desktop.jobs.collect import CollectPolicy
 from desktop.jobs.manager import JobManager
 from desktop.jobs.sinks import ResultSink
-from desktop.jobs.tasks import TaskSet
 
 log = logging.getLogger("comfydesk.jobs")
 

@@ -1,5 +1,5 @@
-"""Task ownership for the jobs layer: every background task is kept, logged when it fails,
-and cancelled and awaited by its owner on shutdown."""
+"""Task ownership below the UI: every background task is kept, logged when it fails, and
+cancelled and awaited by its owner on shutdown. (The UI's tasks have ``ui/tasks.TaskOwner``.)"""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ import logging
 from collections.abc import Coroutine, Iterator
 from typing import Any
 
-log = logging.getLogger("comfydesk.jobs")
-
 
 class TaskSet:
-    def __init__(self) -> None:
+    def __init__(self, area: str = "jobs") -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._log = logging.getLogger(f"comfydesk.{area}")  # the owner's area of the log
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro, name=name)
@@ -24,7 +23,7 @@ class TaskSet:
     def _done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            log.error("Task %s failed", task.get_name(), exc_info=task.exception())
+            self._log.error("Task %s failed", task.get_name(), exc_info=task.exception())
 
     def __iter__(self) -> Iterator[asyncio.Task[Any]]:
         return iter(list(self._tasks))
