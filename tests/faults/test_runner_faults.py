@@ -229,6 +229,7 @@ async def test_a_server_that_vanishes_mid_run_ends_it_within_the_offline_limit(
         proxied.proxy.refuse = True
         proxied.proxy.cut_all()
 
+    # simulated time: the runner is connected and waiting when the server goes, 2 s in
     asyncio.get_running_loop().call_later(2.0, vanish)
     result = await run_runner(proxied.url, tmp_path, "--offline-limit", "2")
     assert result.code == 4, result.err

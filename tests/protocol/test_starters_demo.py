@@ -8,6 +8,7 @@ import pytest
 
 from desktop.comfy.client import ComfyClient
 from desktop.workflow.starters import StarterKind, adapt_starter, starter
+from tests.protocol.jobs_support import eventually
 
 
 @pytest.mark.parametrize("kind", list(StarterKind))
@@ -17,9 +18,7 @@ async def test_each_starter_runs_on_the_demo(demo_server, kind: StarterKind) -> 
         adapted = await asyncio.to_thread(adapt_starter, starter(kind), info)
         assert adapted.runnable, adapted.check.messages()
         result = await client.submit(adapted.workflow.to_prompt())
-        async with asyncio.timeout(30):
-            while (item := await client.history_item(result.prompt_id)) is None:  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
+        item = await eventually(lambda: client.history_item(result.prompt_id), limit=30)
     assert item.status_str == "success", item.error
     images = [image for output in item.outputs for image in output.images]
     assert len(images) == 1

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.ui.errors import ExceptionReporter
 from desktop.ui.tasks import TaskOwner
-from tests.ui.app_support import QT_NOISE
+from tests.ui.app_support import QT_NOISE, wait_until
 
 pytestmark = [QT_NOISE]
 
@@ -43,7 +43,8 @@ async def test_an_error_shows_a_dialog_with_copyable_redacted_details(
 ) -> None:
     with caplog.at_level(logging.ERROR, "comfydesk.ui"):
         reporter.excepthook(*_raise("request failed with Authorization: Bearer sk-abc123"))
-        await asyncio.sleep(0.01)  # the dialog is shown through a queued signal
+        # the dialog is shown through a queued signal
+        await wait_until(lambda: reporter.dialog is not None and reporter.dialog.isVisible())
     dialog = reporter.dialog
     assert dialog is not None
     assert dialog.isVisible()
@@ -57,7 +58,7 @@ async def test_an_error_shows_a_dialog_with_copyable_redacted_details(
     assert "Unexpected error" in caplog.text
 
     reporter.excepthook(*_raise("second"))
-    await asyncio.sleep(0.01)
+    await wait_until(lambda: dialog.error_count == 2)
     assert dialog.error_count == 2
     assert dialog.headline.text().startswith("ComfyDesk ran into 2 unexpected problems.")
     dialog.close()
@@ -70,7 +71,7 @@ async def test_errors_in_threads_reach_the_dialog(reporter: ExceptionReporter) -
         thread = threading.Thread(target=lambda: 1 / 0)
         thread.start()
         thread.join()
-        await asyncio.sleep(0.01)
+        await wait_until(lambda: reporter.dialog is not None)
     finally:
         reporter.uninstall()
     assert reporter.dialog is not None

@@ -3,12 +3,11 @@ a prompt, the artist interrupts, takes a result's values back, or opens a broken
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from desktop.comfy.client import ComfyClient
 from desktop.jobs.model import JobState
+from tests.protocol.jobs_support import eventually
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_until
 from tests.ui.workspace_support import API, IMAGES, load_json, start_app
 
@@ -98,9 +97,7 @@ async def test_escape_interrupts_our_running_job_only(
         assert done.state is JobState.INTERRUPTED
         assert not interrupt.isEnabled()
         for prompt_id in (first.prompt_id, later.prompt_id):
-            async with asyncio.timeout(20):
-                while (item := await other.history_item(prompt_id)) is None:  # noqa: ASYNC110
-                    await asyncio.sleep(0.05)
+            item = await eventually(lambda p=prompt_id: other.history_item(p))
             assert item.status_str == "success"
     await app.app.shutdown()
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import functools
 import io
@@ -23,6 +22,7 @@ from desktop.ui.form.thumbnails import decode_thumbnail
 from desktop.workflow.seeds import SeedMode
 from desktop.workflow.sources import load_workflow
 from tests.conftest import recorded_object_info_raw, shared_path
+from tests.ui.app_support import wait_until
 from tests.ui.form_support import advance_seeds
 
 API = shared_path("workflows", "api")
@@ -219,7 +219,7 @@ async def test_remembered_values_are_written_off_the_gui_thread(qtbot: QtBot, mo
     monkeypatch.setattr("desktop.ui.form.model.MEMORY_DELAY_S", 0.01)
     model = loaded("txt2img_batch2_subfolder.json")
     model.set_value(("3", "steps"), 7)  # the deferred write the editing schedules
-    await asyncio.sleep(0.05)
+    await wait_until(lambda: bool(memory.recall(model.memory_key()).values))  # timer fired
     # Asked for, perhaps not on disk yet: opening the workflow again still sees it.
     assert memory.recall(model.memory_key()).values == {("3", "steps"): 7}
     qtbot.waitUntil(lambda: bool(writers), timeout=5000)

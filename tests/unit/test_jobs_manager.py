@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from desktop.comfy.messages import Connected, Disconnected, PreviewImage, Status
 from desktop.jobs.manager import FolderSink, JobManager
 from desktop.jobs.model import JobState, Reason
+from tests.protocol.jobs_support import until
 from tests.unit.jobs_fakes import (
     ERROR_ID,
     SUCCESS_ID,
@@ -145,10 +145,7 @@ async def test_status_refreshes_queue_positions(setup):
     second = await submit_recorded(client, manager)
     client.start_running(first.id)
     manager.handle(Status(2))
-    for _ in range(100):
-        if manager.get(first.id).state is JobState.RUNNING:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: manager.get(first.id).state is JobState.RUNNING)
     assert manager.get(first.id).queue_position == 0
     assert manager.get(first.id).state is JobState.RUNNING
     assert manager.get(second.id).queue_position == 1
