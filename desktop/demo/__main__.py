@@ -7,14 +7,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import logging
-import signal
 from pathlib import Path
 
 from desktop.demo.config import DemoConfig
 from desktop.demo.server import DemoServer
+from desktop.demo.serving import run, stop_requested
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -63,12 +60,7 @@ def parse_model_lists(items: list[str]) -> dict[str, list[str]]:
 
 async def serve(args: argparse.Namespace) -> None:
     servers: list[DemoServer] = []
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        # Not available on Windows; Ctrl+C still ends asyncio.run there.
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+    stop = stop_requested()
     try:
         for index in range(args.instances):
             config = DemoConfig(
@@ -89,9 +81,7 @@ async def serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(parse_args(argv)))
+    run(serve(parse_args(argv)))
 
 
 if __name__ == "__main__":

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import logging
-import signal
 from pathlib import Path
 
 from desktop.demo.hosted.server import DEMO_KEY, LIMITED_KEY, HostedDemoServer
 from desktop.demo.hosted.workflows import param_dump
+from desktop.demo.serving import run, stop_requested
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -50,11 +48,7 @@ async def serve(args: argparse.Namespace) -> None:
     print(f"Hosted workflow stand-in on {server.url} (results on {server.files_url})")
     print(f"Workflows: {', '.join(server.workflows)}")
     print(f"API keys: {DEMO_KEY} (every workflow), {LIMITED_KEY} (txt2img only)", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+    stop = stop_requested()
     try:
         await stop.wait()
     finally:
@@ -62,9 +56,7 @@ async def serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(parse_args(argv)))
+    run(serve(parse_args(argv)))
 
 
 if __name__ == "__main__":
