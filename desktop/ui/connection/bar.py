@@ -9,13 +9,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSizePolicy,
     QToolButton,
     QWidget,
 )
 
 from desktop.settings import DEFAULT_SERVER_URL, InvalidServerUrl, normalize_server_url
+from desktop.ui.buttons import named_button
 from desktop.ui.connection.model import ConnectionRequest, ConnectionViewModel, Phase
 from desktop.ui.fitting import ElidingLabel
 from desktop.ui.i18n import Retranslatable
@@ -61,9 +61,7 @@ class ConnectionBar(Retranslatable, QWidget):
         )
         self.url_line.returnPressed.connect(self._connect_typed)
         self.url_box.editTextChanged.connect(self._update_button)
-        self.connect_button = QPushButton()
-        self.connect_button.setObjectName("connectButton")
-        self.connect_button.clicked.connect(self._button_clicked)
+        self.connect_button = named_button("connectButton", self._button_clicked)
         # An icon: the bar must fit a small window (a laptop at 150 % scaling is ~850 px wide).
         self.settings_button = QToolButton()
         self.settings_button.setObjectName("connectionSettingsButton")
@@ -77,15 +75,9 @@ class ConnectionBar(Retranslatable, QWidget):
         self.detail.setMinimumWidth(80)
         self.countdown = QLabel()
         self.countdown.setObjectName("reconnectCountdown")
-        self.retry_button = QPushButton()
-        self.retry_button.setObjectName("retryNowButton")
-        self.retry_button.clicked.connect(vm.retry_now)
-        self.token_button = QPushButton()
-        self.token_button.setObjectName("enterTokenButton")
-        self.token_button.clicked.connect(self.settings_requested)
-        self.demo_button = QPushButton()
-        self.demo_button.setObjectName("tryDemoButton")
-        self.demo_button.clicked.connect(self.demo_requested)
+        self.retry_button = named_button("retryNowButton", vm.retry_now)
+        self.token_button = named_button("enterTokenButton", self.settings_requested)
+        self.demo_button = named_button("tryDemoButton", self.demo_requested)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)

@@ -24,6 +24,7 @@ from desktop.settings import (
     InvalidServerUrl,
     normalize_server_url,
 )
+from desktop.ui.buttons import named_button
 from desktop.ui.i18n import Retranslatable
 
 
@@ -68,9 +69,7 @@ class FarmSettingsPage(Retranslatable, QWidget):
         self.grid.setColumnStretch(1, 2)
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(2, 1)
-        self.add_button = QPushButton()
-        self.add_button.setObjectName("farmAddServer")
-        self.add_button.clicked.connect(self.add_row)
+        self.add_button = named_button("farmAddServer", self.add_row)
         self.rows: list[_ServerRow] = []
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_button)

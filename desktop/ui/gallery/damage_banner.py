@@ -4,9 +4,10 @@ and offers "Check Library" to list the pictures already in the folder again."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from desktop.library import CatalogDamage
+from desktop.ui.buttons import named_button
 from desktop.ui.i18n import Retranslatable
 
 
@@ -23,9 +24,7 @@ class DamageBanner(Retranslatable, QFrame):
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)  # SQLite's words, never rich text
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.check = QPushButton(self)
-        self.check.setObjectName("galleryDamageCheck")
-        self.check.clicked.connect(self.check_clicked)
+        self.check = named_button("galleryDamageCheck", self.check_clicked, self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.text, 1)

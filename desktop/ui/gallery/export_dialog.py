@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.ui.buttons import named_button
 from desktop.ui.i18n import Retranslatable
 
 _last_folder: Path | None = None  # for this run: the folder pictures were last saved to
@@ -57,9 +57,7 @@ class ExportDialog(Retranslatable, QDialog):
         self.folder = QLineEdit(str(picture_folder()), self)
         self.folder.setObjectName("exportFolder")
         self.folder.textChanged.connect(self._update_ok)
-        self.browse = QPushButton(self)
-        self.browse.setObjectName("exportBrowse")
-        self.browse.clicked.connect(self._browse)
+        self.browse = named_button("exportBrowse", self._browse, self)
         self.keep_metadata = QCheckBox(self)
         self.keep_metadata.setObjectName("exportKeepMetadata")
         self.keep_metadata.setChecked(True)

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from desktop.base import atomic
 from desktop.library import Library
 from desktop.library.import_folder import ImportProgress, import_folder
+from desktop.ui.buttons import named_button
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.tasks import TaskOwner
 
@@ -66,15 +67,9 @@ class FolderImport(Retranslatable, QWidget):
         self.bar.setObjectName("folderImportBar")
         self.bar.setTextVisible(False)
         self.bar.setMaximumHeight(8)
-        self.cancel_button = QPushButton(self)
-        self.cancel_button.setObjectName("folderImportCancel")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.resume_button = QPushButton(self)
-        self.resume_button.setObjectName("folderImportResume")
-        self.resume_button.clicked.connect(self._resume)
-        self.close_button = QPushButton(self)
-        self.close_button.setObjectName("folderImportClose")
-        self.close_button.clicked.connect(self.hide)
+        self.cancel_button = named_button("folderImportCancel", self.cancel, self)
+        self.resume_button = named_button("folderImportResume", self._resume, self)
+        self.close_button = named_button("folderImportClose", self.hide, self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
         layout.addWidget(self.label, 1)

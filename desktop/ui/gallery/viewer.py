@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.buttons import named_button
 from desktop.ui.gallery import params
 from desktop.ui.gallery.actions import local_action
 from desktop.ui.gallery.canvas import ImageCanvas
@@ -150,9 +151,7 @@ class ImageViewer(Retranslatable, QWidget):
             ("save_as", self._ask_save_as),
             ("open_folder", self.open_folder),
         ):
-            button = QPushButton(self)
-            button.setObjectName(f"viewer_{name}")
-            button.clicked.connect(slot)
+            button = named_button(f"viewer_{name}", slot, self)
             button_box.addWidget(button)
             self.buttons[name] = button
 

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QVBoxLayout,
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.jobs.model import JobState
+from desktop.ui.buttons import named_button
 from desktop.ui.hint_list import HintListView
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.jobs_model import JobsViewModel
@@ -64,12 +64,8 @@ class QueuePanel(Retranslatable, QWidget):
         self.summary.setObjectName("queueSummary")
         self.summary.setWordWrap(True)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.cancel_all = QPushButton(self)
-        self.cancel_all.setObjectName("cancelAllMine")
-        self.cancel_all.clicked.connect(jobs.cancel_all_mine)
-        self.clear_finished = QPushButton(self)
-        self.clear_finished.setObjectName("clearFinished")
-        self.clear_finished.clicked.connect(jobs.clear_finished)
+        self.cancel_all = named_button("cancelAllMine", jobs.cancel_all_mine, self)
+        self.clear_finished = named_button("clearFinished", jobs.clear_finished, self)
         self.list = HintListView(self)
         self.list.setObjectName("queueList")
         # Connected before the view's own handler, which would move the selection first.

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QGridLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QStyle,
     QStyleOptionButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.buttons import named_button
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.templates.texts import starter_line, starter_title
 from desktop.workflow.starters import StarterKind
@@ -126,9 +126,7 @@ class StarterCards(Retranslatable, QWidget):
             card.clicked.connect(lambda _checked=False, k=card.kind: self.starter_chosen.emit(k))
         for column in range(COLUMNS):
             grid.setColumnStretch(column, 1)
-        self.browse = QPushButton(self)
-        self.browse.setObjectName("browseTemplates")
-        self.browse.clicked.connect(self.browse_requested)
+        self.browse = named_button("browseTemplates", self.browse_requested, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 8, 8)
         layout.addWidget(self.heading)
