@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Unpack
 
 import aiohttp
 from yarl import URL
@@ -25,7 +25,11 @@ from desktop.comfy.errors import (
     PromptRejected,
     ProtocolError,
 )
-from desktop.comfy.http import DEFAULT_MAX_DOWNLOAD, HttpTransport, looks_like_html
+from desktop.comfy.http import (
+    HttpTransport,
+    TransportOptions,
+    looks_like_html,
+)
 from desktop.comfy.object_info import ObjectInfo
 from desktop.comfy.offload import JsonOffloader
 from desktop.comfy.parsing import (
@@ -80,28 +84,9 @@ class ComfyClient:
     """One ComfyUI server. Owns its aiohttp session and JSON worker; call ``close()``."""
 
     def __init__(
-        self,
-        base_url: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
-        ca_file: str | None = None,
-        verify_tls: bool = True,
-        client_id: str | None = None,
-        timeout: float = 30.0,
-        idle_timeout: float | None = None,
-        max_download: int = DEFAULT_MAX_DOWNLOAD,
+        self, base_url: str, *, client_id: str | None = None, **reach: Unpack[TransportOptions]
     ) -> None:
-        self._http = HttpTransport(
-            base_url,
-            headers=headers,
-            query=query,
-            ca_file=ca_file,
-            verify_tls=verify_tls,
-            timeout=timeout,
-            idle_timeout=idle_timeout,
-            max_download=max_download,
-        )
+        self._http = HttpTransport(base_url, **reach)
         self.base_url: str = self._http.base_url
         self.client_id: str = client_id or uuid.uuid4().hex
         self._offload = JsonOffloader()
@@ -392,23 +377,8 @@ class ComfyClient:
 
 
 async def probe(
-    base_url: str,
-    *,
-    headers: Mapping[str, str] | None = None,
-    query: Mapping[str, str] | None = None,
-    ca_file: str | None = None,
-    verify_tls: bool = True,
-    client_id: str | None = None,
-    timeout: float = 30.0,  # noqa: ASYNC109 -- passed on to ComfyClient, not awaited here
+    base_url: str, *, client_id: str | None = None, **reach: Unpack[TransportOptions]
 ) -> SystemStats:
     """Check that a ComfyUI answers at ``base_url`` (connection dialog "Test")."""
-    async with ComfyClient(
-        base_url,
-        headers=headers,
-        query=query,
-        ca_file=ca_file,
-        verify_tls=verify_tls,
-        client_id=client_id,
-        timeout=timeout,
-    ) as client:
+    async with ComfyClient(base_url, client_id=client_id, **reach) as client:
         return await client.system_stats()

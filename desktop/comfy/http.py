@@ -17,7 +17,7 @@ import ssl
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 import aiohttp
@@ -125,6 +125,19 @@ def map_client_error(err: BaseException, url: str) -> ComfyError:
     if isinstance(err, aiohttp.ClientError | OSError):
         return ServerUnreachable(url, type(err).__name__)
     return ProtocolError(str(err), url)
+
+
+class TransportOptions(TypedDict, total=False):
+    """How to reach one server: what :class:`HttpTransport` takes beside the address, passed
+    through unchanged by the client, the session and ``probe``."""
+
+    headers: Mapping[str, str] | None
+    query: Mapping[str, str] | None
+    ca_file: str | None
+    verify_tls: bool
+    timeout: float
+    idle_timeout: float | None
+    max_download: int
 
 
 class HttpTransport:

@@ -17,14 +17,14 @@ from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from desktop.base.listeners import Listeners
 from desktop.base.tasks import TaskSet
 from desktop.comfy import cache as _cache
 from desktop.comfy.client import ComfyClient
 from desktop.comfy.errors import ComfyError
-from desktop.comfy.http import DEFAULT_MAX_DOWNLOAD
+from desktop.comfy.http import TransportOptions
 from desktop.comfy.messages import (
     Connected,
     Connecting,
@@ -74,33 +74,17 @@ class ServerSession:
         base_url: str,
         *,
         client_id: str,
-        headers: Mapping[str, str] | None = None,
-        query: Mapping[str, str] | None = None,
-        ca_file: str | None = None,
-        verify_tls: bool = True,
         journal_path: Path | None = None,
         result_sink: ResultSink | None = None,
         load_object_info: bool = True,
         stats_interval: float = 5.0,
         silence_timeout: float = 15.0,
-        timeout: float = 30.0,
-        idle_timeout: float | None = None,
-        max_download: int = DEFAULT_MAX_DOWNLOAD,
         collect_policy: CollectPolicy | None = None,
         backend: Backend | None = None,
+        **reach: Unpack[TransportOptions],
     ) -> None:
         # ``backend`` replaces the one-server client (a farm); the session owns and closes it.
-        self.client: Backend = backend or ComfyClient(
-            base_url,
-            headers=headers,
-            query=query,
-            ca_file=ca_file,
-            verify_tls=verify_tls,
-            client_id=client_id,
-            timeout=timeout,
-            idle_timeout=idle_timeout,
-            max_download=max_download,
-        )
+        self.client: Backend = backend or ComfyClient(base_url, client_id=client_id, **reach)
         self.jobs = JobManager(
             self.client,
             journal_path=journal_path,

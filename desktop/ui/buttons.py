@@ -12,7 +12,8 @@ def named_button(
     name: str, on_click: Callable[..., object] | SignalInstance, parent: QWidget | None = None
 ) -> QPushButton:
     """A button with its object name (how tests and style rules find it) that calls
-    ``on_click`` (a function, or a signal to pass the click on) when clicked. Its text is set where its widget translates its texts."""
+    ``on_click`` (a function, or a signal to pass the click on) when clicked. Its text is set
+    where its widget translates its texts."""
     button = QPushButton(parent)
     button.setObjectName(name)
     button.clicked.connect(on_click)
