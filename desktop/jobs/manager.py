@@ -92,7 +92,7 @@ class JobManager:
         self._changes: Listeners[[JobSnapshot]] = Listeners("A job listener")
         self._previews: Listeners[[str, PreviewImage]] = Listeners("A preview listener")
         self._waiters: dict[str, list[asyncio.Future[JobSnapshot]]] = {}
-        self._collector = Collector(client, self, collect_policy or CollectPolicy())
+        self.collector = Collector(client, self, collect_policy or CollectPolicy())
         self._sync = QueueSync(client, self, silence=silence_timeout, interval=queue_interval)
 
     # ------------------------------------------------------------------ lifecycle
@@ -214,10 +214,6 @@ class JobManager:
         return self._trackers
 
     @property
-    def collector(self) -> Collector:
-        return self._collector
-
-    @property
     def connected(self) -> bool:
         return self._connected
 
@@ -307,7 +303,7 @@ class JobManager:
         if (ends_run(msg) or update.results_ready) and self._executing == tracker.id:
             self._executing = None
         if update.results_ready:
-            self._collector.start(tracker.id)
+            self.collector.start(tracker.id)
 
     def _only_running(self) -> str | None:
         running = [t.id for t in self._trackers.values() if t.state is JobState.RUNNING]
@@ -411,7 +407,7 @@ class JobManager:
         log.warning("The answer to POST /prompt of %s was lost (%s); found it", tracker.id, err)
         await self._accepted(tracker, SubmitResult(tracker.id, found.number))
         if found.item is not None:
-            self._collector.start(tracker.id, found.item)
+            self.collector.start(tracker.id, found.item)
         return True
 
     async def _accepted(self, tracker: JobTracker, result: SubmitResult) -> JobSnapshot:

@@ -49,19 +49,11 @@ class ProgressModel:
         self._expected = nodes_that_run(prompt, outputs)
         self._cached: set[str] = set()  # never run this time, whatever /queue's outputs say
         self._done: dict[str, float] = {}  # node -> fraction 0..1
-        self._overall = 0.0
+        self.overall = 0.0  # fraction done, 0..1 (read-only outside)
         self._step_node: str | None = None
         self._step_start: tuple[float, int] | None = None  # (time, value) of first seen step
-        self._eta: float | None = None
+        self.eta: float | None = None  # seconds left in the current sampler, when known
         self._outputs_seen: tuple[str, ...] | None = None
-
-    @property
-    def overall(self) -> float:
-        return self._overall
-
-    @property
-    def eta(self) -> float | None:
-        return self._eta
 
     def set_outputs(self, prompt: Mapping[str, Any], outputs: Iterable[str]) -> None:
         outputs = tuple(outputs)
@@ -95,12 +87,12 @@ class ProgressModel:
         if node != self._step_node or self._step_start is None or value < self._step_start[1]:
             self._step_node = node
             self._step_start = (now, int(value))
-            self._eta = None
+            self.eta = None
         else:
             t0, v0 = self._step_start
             if value > v0:
                 per_step = (now - t0) / (value - v0)
-                self._eta = max(0.0, per_step * (maximum - value))
+                self.eta = max(0.0, per_step * (maximum - value))
         self._recompute()
 
     def apply_state(self, state: ProgressState) -> None:
@@ -118,12 +110,12 @@ class ProgressModel:
         self._recompute()
 
     def complete(self) -> None:
-        self._eta = 0.0
-        self._overall = 1.0
+        self.eta = 0.0
+        self.overall = 1.0
 
     def _recompute(self) -> None:
         if not self._expected:
             return
         total = sum(self._done.get(n, 0.0) for n in self._expected) / len(self._expected)
         # Never move backwards: the expected set only grows by nodes we learn about late.
-        self._overall = max(self._overall, min(total, 1.0))
+        self.overall = max(self.overall, min(total, 1.0))

@@ -225,9 +225,9 @@ async def test_unreachable_during_download_retries_later_without_duplicates(setu
     client.unreachable = True
     for msg in recorded_messages(SCENARIO, {SUCCESS_ID: job.id}):
         manager.handle(msg)
-    collecting = manager._collector._running[job.id]
+    collecting = manager.collector._running[job.id]
     await collecting  # it gives up quietly: the server is away
-    assert not manager._collector.busy(job.id)
+    assert not manager.collector.busy(job.id)
     assert manager.get(job.id).state is JobState.RUNNING
     client.unreachable = False
     await manager.reconcile()
