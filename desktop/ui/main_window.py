@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu, QToo
 
 from desktop.ui.connection.bar import ConnectionBar
 from desktop.ui.connection.model import ConnectionViewModel
+from desktop.ui.file_dialogs import show_file_dialog
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.icons import set_icon
 from desktop.ui.panels import EmptyState, Panel, PanelSlot
@@ -450,9 +451,7 @@ class MainWindow(Retranslatable, QMainWindow):
         )
         if self._recent:
             dialog.setDirectory(str(self._recent[0].parent))
-        dialog.fileSelected.connect(lambda name: self.request_open(Path(name)))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        show_file_dialog(dialog, lambda name: self.request_open(Path(name)))
 
     @Slot()
     def _choose_save_target(self) -> None:
@@ -460,9 +459,7 @@ class MainWindow(Retranslatable, QMainWindow):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("json")
         dialog.setNameFilters([self.tr("Workflow (*.json)")])
-        dialog.fileSelected.connect(lambda name: self.save_as_requested.emit(Path(name)))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        show_file_dialog(dialog, lambda name: self.save_as_requested.emit(Path(name)))
 
     @Slot(bool)
     def _set_full_screen(self, on: bool) -> None:

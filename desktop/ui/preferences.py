@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.settings import InvalidServerUrl, Settings, normalize_server_url
 from desktop.ui.connection.dialog import url_error_text
+from desktop.ui.file_dialogs import folder_dialog, show_file_dialog
 from desktop.ui.i18n import Retranslatable
 
 # Language names are shown in their own language so anyone can find theirs.
@@ -138,12 +138,8 @@ class PreferencesDialog(Retranslatable, QDialog):
 
     @Slot()
     def _browse(self) -> None:
-        dialog = QFileDialog(self, self.tr("Choose the data folder"), self.data_folder.text())
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        dialog.fileSelected.connect(self.data_folder.setText)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        dialog = folder_dialog(self, self.tr("Choose the data folder"), self.data_folder.text())
+        show_file_dialog(dialog, self.data_folder.setText)
 
     def result_settings(self) -> Settings | None:
         """The edited settings, or ``None`` (with an error shown) when something is invalid."""

@@ -40,6 +40,7 @@ from desktop.settings import (
 )
 from desktop.ui.connection.farm_page import FarmPageError, FarmSettingsPage
 from desktop.ui.connection.model import ConnectionRequest, ConnectionViewModel
+from desktop.ui.file_dialogs import show_file_dialog
 from desktop.ui.hosted.settings_page import HostedPageError, HostedSettingsPage
 from desktop.ui.i18n import QT_TRANSLATE_NOOP, Retranslatable
 
@@ -310,9 +311,7 @@ class ConnectionDialog(Retranslatable, QDialog):
         dialog.setNameFilters(
             [self.tr("Certificates (*.pem *.crt *.cer)"), self.tr("All files (*)")]
         )
-        dialog.fileSelected.connect(self.ca_edit.setText)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        show_file_dialog(dialog, self.ca_edit.setText)
 
     def _validated_request(self) -> ConnectionRequest | None:
         try:

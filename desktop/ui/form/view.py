@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.file_dialogs import show_file_dialog
 from desktop.ui.fitting import WrappingLabel
 from desktop.ui.form.factory import create_editor
 from desktop.ui.form.labels import display_title
@@ -390,12 +391,9 @@ class FormView(QScrollArea):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter(self.tr("Workflow (API format) (*.json)"))
         dialog.setDefaultSuffix("json")
-        dialog.fileSelected.connect(
-            lambda path: self._tasks.start(self.save_to(Path(path)), name="save workflow")
+        self._dialog = show_file_dialog(
+            dialog, lambda path: self._tasks.start(self.save_to(Path(path)), name="save workflow")
         )
-        dialog.finished.connect(dialog.deleteLater)
-        self._dialog = dialog
-        dialog.open()  # not exec(): a nested modal loop under qasync breaks running tasks
 
     async def save_to(self, path: Path) -> bool:
         """Write the edited workflow as API-format JSON, off the GUI thread."""

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.library import Library, LibraryQuery
 from desktop.library.server_history import HistoryClient, ServerHistory
+from desktop.ui.file_dialogs import folder_dialog, show_file_dialog
 from desktop.ui.gallery.actions import local_action
 from desktop.ui.gallery.compare import CompareWindow
 from desktop.ui.gallery.controller import GalleryController
@@ -368,15 +369,10 @@ class GalleryView(Retranslatable, QWidget):
     def ask_import_folder(self) -> QFileDialog | None:
         if self.library is None or self.folder_import.running:
             return None
-        dialog = QFileDialog(self, self.tr("Import the Pictures of a Folder"))
+        # From the home folder, not the folder the app was started from.
+        dialog = folder_dialog(self, self.tr("Import the Pictures of a Folder"), str(Path.home()))
         dialog.setObjectName("importFolderDialog")
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
-        dialog.setDirectory(str(Path.home()))  # not the folder the app was started from
-        dialog.fileSelected.connect(lambda path: self.import_folder(Path(path)))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()  # not exec(): a nested loop under qasync breaks running tasks
-        return dialog
+        return show_file_dialog(dialog, lambda path: self.import_folder(Path(path)))
 
     def import_folder(self, folder: Path) -> asyncio.Task[None] | None:
         """Import ``folder`` in the background (what is already in is skipped)."""

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.buttons import named_button
+from desktop.ui.file_dialogs import show_file_dialog
 from desktop.ui.gallery import params
 from desktop.ui.gallery.actions import local_action
 from desktop.ui.gallery.canvas import ImageCanvas
@@ -354,10 +355,11 @@ class ImageViewer(Retranslatable, QWidget):
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDirectory(str(picture_folder()))
         dialog.selectFile(self.entry.file_name)
-        dialog.fileSelected.connect(lambda name: self.save_as(Path(name)))
-        dialog.fileSelected.connect(lambda name: remember_folder(Path(name).parent))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        show_file_dialog(
+            dialog,
+            lambda name: self.save_as(Path(name)),
+            lambda name: remember_folder(Path(name).parent),
+        )
 
     def save_as(self, target: Path) -> asyncio.Task[None]:
         """Copy the original file, bytes untouched (workflow metadata stays in it)."""

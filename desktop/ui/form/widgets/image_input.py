@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.file_dialogs import show_file_dialog
 from desktop.ui.form.widgets.base import ParamEditor
 from desktop.ui.form.widgets.choice_box import ChoiceEdit
 
@@ -96,14 +97,10 @@ class ImageInput(ParamEditor):
 
     # -- what the artist brings --------------------------------------------------------------
     def open_file_dialog(self) -> None:
-        # open() rather than exec(): a nested modal loop inside qasync breaks running tasks.
         dialog = QFileDialog(self, self.tr("Choose an image"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilter(self.tr("Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif *.tif *.tiff)"))
-        dialog.fileSelected.connect(self.file_chosen)
-        dialog.finished.connect(dialog.deleteLater)
-        self._dialog = dialog
-        dialog.open()
+        self._dialog = show_file_dialog(dialog, self.file_chosen)
 
     def accept_mime(self, mime: QMimeData) -> bool:
         """Handle a drop or paste; True when it carried an image."""
