@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import paths
-from desktop.settings import InvalidServerUrl, Settings, normalize_server_url
-from desktop.ui.connection.dialog import url_error_text
+from desktop.settings import Settings
+from desktop.ui.connection.dialog import checked_url
 from desktop.ui.file_dialogs import folder_dialog, show_file_dialog
 from desktop.ui.i18n import Retranslatable
 
@@ -143,10 +143,8 @@ class PreferencesDialog(Retranslatable, QDialog):
 
     def result_settings(self) -> Settings | None:
         """The edited settings, or ``None`` (with an error shown) when something is invalid."""
-        try:
-            url = normalize_server_url(self.server_url.text())
-        except InvalidServerUrl as err:
-            self.error.setText(url_error_text(err))
+        url = checked_url(self.server_url.text(), self.error)
+        if url is None:
             return None
         folder = self.data_folder.text().strip()
         if folder and folder == str(paths.data_dir()):

@@ -314,10 +314,8 @@ class ConnectionDialog(Retranslatable, QDialog):
         show_file_dialog(dialog, self.ca_edit.setText)
 
     def _validated_request(self) -> ConnectionRequest | None:
-        try:
-            url = normalize_server_url(self.url_box.currentText())
-        except InvalidServerUrl as err:
-            self.error.setText(url_error_text(err))
+        url = checked_url(self.url_box.currentText(), self.error)
+        if url is None:
             return None
         try:
             headers = parse_headers(self.headers_edit.toPlainText())
@@ -406,3 +404,12 @@ def url_error_text(err: InvalidServerUrl) -> str:
     """The translated sentence for a rejected server address."""
     source = _URL_ERRORS.get(err.code)
     return QCoreApplication.translate("ConnectionDialog", source) if source else str(err)
+
+
+def checked_url(text: str, error: QLabel) -> str | None:
+    """``text`` as a server address, or ``None`` with the reason shown in ``error``."""
+    try:
+        return normalize_server_url(text)
+    except InvalidServerUrl as err:
+        error.setText(url_error_text(err))
+        return None
