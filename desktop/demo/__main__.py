@@ -11,16 +11,15 @@ from pathlib import Path
 
 from desktop.demo.config import DemoConfig
 from desktop.demo.server import DemoServer
-from desktop.demo.serving import run, stop_requested
+from desktop.demo.serving import run, server_arguments, stop_requested
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m desktop.demo",
-        description="A stand-in ComfyUI server that draws placeholder images (no AI).",
+    parser = server_arguments(
+        "python -m desktop.demo",
+        "A stand-in ComfyUI server that draws placeholder images (no AI).",
+        port=8188,
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8188)
     parser.add_argument("--step-delay", type=float, default=0.15, help="seconds per step")
     parser.add_argument("--object-info", type=Path, default=None, help="serve this JSON")
     parser.add_argument("--token", default=None, help="require 'Authorization: Bearer TOKEN'")

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
 import signal
 from collections.abc import Coroutine
 from typing import Any
+
+
+def server_arguments(prog: str, description: str, port: int) -> argparse.ArgumentParser:
+    """A parser with the address to listen on (``--host``, ``--port``)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=port)
+    return parser
 
 
 def stop_requested() -> asyncio.Event:

@@ -10,16 +10,15 @@ from pathlib import Path
 
 from desktop.demo.hosted.server import DEMO_KEY, LIMITED_KEY, HostedDemoServer
 from desktop.demo.hosted.workflows import param_dump
-from desktop.demo.serving import run, stop_requested
+from desktop.demo.serving import run, server_arguments, stop_requested
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m desktop.demo.hosted",
-        description="A stand-in for GenStudio's hosted ComfyUI workflows (placeholder images).",
+    parser = server_arguments(
+        "python -m desktop.demo.hosted",
+        "A stand-in for GenStudio's hosted ComfyUI workflows (placeholder images).",
+        port=8600,
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8600)
     parser.add_argument("--files-port", type=int, default=0, help="signed-URL host (any free)")
     parser.add_argument("--run-seconds", type=float, default=3.0, help="how long a run takes")
     parser.add_argument(
