@@ -24,6 +24,7 @@ import aiohttp
 from yarl import URL
 
 from desktop.base import atomic
+from desktop.base.read_only import ReadOnly
 from desktop.comfy.errors import (
     AuthenticationRequired,
     ComfyError,
@@ -202,9 +203,7 @@ class HttpTransport:
 
     # ------------------------------------------------------------------ session
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
+    closed: ReadOnly[bool] = ReadOnly("_closed")
 
     async def _ssl(self) -> ssl.SSLContext | bool:
         if not self._verify_tls:

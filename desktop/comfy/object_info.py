@@ -11,6 +11,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.base.read_only import ReadOnly
+
 PRIMITIVE_WIDGET_TYPES = frozenset({"INT", "FLOAT", "STRING", "BOOLEAN", "COMBO"})
 # ComfyUI 0.8's V3 node API: a combo whose options each bring their own inputs, sent as
 # ``name`` (the option's key) plus ``name.child`` for each input of the chosen option.
@@ -234,9 +236,7 @@ class ObjectInfo(Mapping[str, NodeDef]):
     def __contains__(self, class_name: object) -> bool:
         return class_name in self._raw
 
-    @property
-    def raw(self) -> Mapping[str, Any]:
-        return self._raw
+    raw: ReadOnly[Mapping[str, Any]] = ReadOnly("_raw")
 
     def merged(self, other: Mapping[str, Any]) -> ObjectInfo:
         """A copy with some classes replaced (e.g. after ``/object_info/{class}`` refreshes)."""

@@ -38,6 +38,7 @@ from typing import Any
 
 import aiohttp
 
+from desktop.base.read_only import ReadOnly
 from desktop.comfy.errors import AuthenticationRequired, ComfyError
 from desktop.comfy.http import HttpTransport, map_client_error
 from desktop.comfy.messages import (
@@ -119,9 +120,7 @@ class EventStream:
             raise StopAsyncIteration
         return item
 
-    @property
-    def connected(self) -> bool:
-        return self._connected
+    connected: ReadOnly[bool] = ReadOnly("_connected")
 
     def reconnect_now(self) -> None:
         """Skip the current (or next) backoff wait."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from desktop import paths
 from desktop.base.listeners import Listeners
+from desktop.base.read_only import ReadOnly
 from desktop.base.tasks import TaskSet
 from desktop.comfy.errors import AuthenticationRequired, ComfyError, PromptRejected
 from desktop.comfy.messages import (
@@ -209,17 +210,9 @@ class JobManager:
     def tracker(self, job_id: str) -> JobTracker | None:
         return self._trackers.get(job_id)
 
-    @property
-    def trackers_map(self) -> Mapping[str, JobTracker]:
-        return self._trackers
-
-    @property
-    def connected(self) -> bool:
-        return self._connected
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
+    trackers_map: ReadOnly[Mapping[str, JobTracker]] = ReadOnly("_trackers")
+    connected: ReadOnly[bool] = ReadOnly("_connected")
+    closed: ReadOnly[bool] = ReadOnly("_closed")
 
     def mark_seen(self, job_id: str) -> None:
         self._seen_epoch[job_id] = self._epoch
@@ -236,9 +229,7 @@ class JobManager:
         """Whether the server mentioned the job since the socket was last (re)connected."""
         return self._seen_epoch.get(job_id, -1) >= self._epoch
 
-    @property
-    def sink(self) -> ResultSink:
-        return self._sink
+    sink: ReadOnly[ResultSink] = ReadOnly("_sink")
 
     def _persist(self) -> None:
         if self._journal is None or self._closed:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.base.read_only import ReadOnly
 from desktop.logs import redact
 from desktop.ui.i18n import Retranslatable
 
@@ -106,9 +107,7 @@ class ErrorDialog(Retranslatable, QDialog):
         self.show()
         self.raise_()
 
-    @property
-    def error_count(self) -> int:
-        return self._count
+    error_count: ReadOnly[int] = ReadOnly("_count")
 
     @Slot()
     def copy_details(self) -> None:

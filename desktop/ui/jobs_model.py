@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.base.read_only import ReadOnly
 from desktop.comfy.messages import Connected, PreviewImage, Status
 from desktop.comfy.types import ImageRef, QueueSnapshot
 from desktop.jobs.model import JobSnapshot, JobState
@@ -90,9 +91,7 @@ class JobsViewModel(QObject):
 
     # ------------------------------------------------------------------ session
 
-    @property
-    def session(self) -> JobsSession | None:
-        return self._session
+    session: ReadOnly[JobsSession | None] = ReadOnly("_session")
 
     def set_session(self, session: JobsSession | None) -> None:
         """Follow ``session`` (``None`` when disconnected); jobs of the old one are dropped."""
@@ -162,9 +161,7 @@ class JobsViewModel(QObject):
 
     # ------------------------------------------------------------------ selection
 
-    @property
-    def selected_id(self) -> str | None:
-        return self._selected
+    selected_id: ReadOnly[str | None] = ReadOnly("_selected")
 
     def select(self, job_id: str | None) -> None:
         """Show this job in the preview; ``None`` follows whichever of ours is running. The

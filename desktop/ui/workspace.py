@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.base.read_only import ReadOnly
 from desktop.comfy.errors import ComfyError, PromptRejected, ServerUnreachable
 from desktop.comfy.types import ImageRef
 from desktop.ui.connection.model import ConnectionViewModel, Phase
@@ -105,9 +106,7 @@ class Workspace(QObject):
 
     # ------------------------------------------------------------------ state
 
-    @property
-    def session(self) -> ServerSession | None:
-        return self._session
+    session: ReadOnly[ServerSession | None] = ReadOnly("_session")
 
     @property
     def object_info(self) -> ObjectInfo | None:
@@ -118,21 +117,14 @@ class Workspace(QObject):
         """A file asked for before the server's node definitions arrived."""
         return self._pending
 
-    @property
-    def message(self) -> str:
-        return self._message
-
-    @property
-    def message_is_error(self) -> bool:
-        return self._message_is_error
+    message: ReadOnly[str] = ReadOnly("_message")
+    message_is_error: ReadOnly[bool] = ReadOnly("_message_is_error")
 
     @property
     def busy(self) -> bool:
         return self._submitting or self._open_task is not None or self._refreshing
 
-    @property
-    def batch_count(self) -> int:
-        return self._batch_count
+    batch_count: ReadOnly[int] = ReadOnly("_batch_count")
 
     def set_batch_count(self, count: int) -> None:
         count = max(1, min(MAX_BATCH, int(count)))

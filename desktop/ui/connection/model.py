@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+from desktop.base.read_only import ReadOnly
 from desktop.secrets import Credentials, Persistence, SecretStore
 from desktop.settings import FarmServer, ServerOptions
 from desktop.ui.error_text import error_text
@@ -181,25 +182,11 @@ class ConnectionViewModel(QObject):
 
     # ------------------------------------------------------------------ state
 
-    @property
-    def phase(self) -> Phase:
-        return self._phase
-
-    @property
-    def url(self) -> str:
-        return self._url
-
-    @property
-    def is_demo(self) -> bool:
-        return self._demo
-
-    @property
-    def session(self) -> ServerSession | None:
-        return self._session
-
-    @property
-    def status(self) -> SessionStatus | None:
-        return self._status
+    phase: ReadOnly[Phase] = ReadOnly("_phase")
+    url: ReadOnly[str] = ReadOnly("_url")
+    is_demo: ReadOnly[bool] = ReadOnly("_demo")
+    session: ReadOnly[ServerSession | None] = ReadOnly("_session")
+    status: ReadOnly[SessionStatus | None] = ReadOnly("_status")
 
     @property
     def farm(self) -> tuple[FarmServer, ...]:

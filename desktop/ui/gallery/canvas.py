@@ -7,6 +7,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPaintEvent, QPalette, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from desktop.base.read_only import ReadOnly
+
 MIN_ZOOM = 0.02
 MAX_ZOOM = 32.0
 STEP = 1.25
@@ -31,13 +33,8 @@ class ImageCanvas(QWidget):
 
     # -- state -----------------------------------------------------------------------------
 
-    @property
-    def image(self) -> QImage | None:
-        return self._image
-
-    @property
-    def fitted(self) -> bool:
-        return self._fit
+    image: ReadOnly[QImage | None] = ReadOnly("_image")
+    fitted: ReadOnly[bool] = ReadOnly("_fit")
 
     @property
     def zoom(self) -> float:

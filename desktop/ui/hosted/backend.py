@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.base.read_only import ReadOnly
 from desktop.comfy.object_info import ObjectInfo
 from desktop.hosted.errors import HostedError, HostedUnreachable
 from desktop.hosted.specs import HostedForm, load_hosted_form
@@ -95,25 +96,11 @@ class HostedBackend(QObject):
     def active(self) -> bool:
         return self._session is not None
 
-    @property
-    def session(self) -> HostedSession | None:
-        return self._session
-
-    @property
-    def connection(self) -> HostedConnection | None:
-        return self._connection
-
-    @property
-    def is_demo(self) -> bool:
-        return self._demo
-
-    @property
-    def workflow_id(self) -> str:
-        return self._workflow_id
-
-    @property
-    def published(self) -> HostedForm | None:
-        return self._form
+    session: ReadOnly[HostedSession | None] = ReadOnly("_session")
+    connection: ReadOnly[HostedConnection | None] = ReadOnly("_connection")
+    is_demo: ReadOnly[bool] = ReadOnly("_demo")
+    workflow_id: ReadOnly[str] = ReadOnly("_workflow_id")
+    published: ReadOnly[HostedForm | None] = ReadOnly("_form")
 
     # ------------------------------------------------------------------ connecting
 

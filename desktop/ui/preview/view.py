@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.base.read_only import ReadOnly
 from desktop.comfy.errors import ComfyError
 from desktop.comfy.messages import PreviewImage
 from desktop.jobs.model import JobOutput, JobSnapshot, JobState
@@ -132,9 +133,7 @@ class PreviewView(Retranslatable, QWidget):
     def stats(self) -> FrameStats:
         return self.canvas.stats
 
-    @property
-    def job_id(self) -> str | None:
-        return self._job_id
+    job_id: ReadOnly[str | None] = ReadOnly("_job_id")
 
     def displayed_pixmap(self) -> QPixmap:
         return self.canvas.displayed_pixmap()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.base.read_only import ReadOnly
 from desktop.jobs.model import JobSnapshot, JobState
 from desktop.ui.fitting import WrappingLabel
 from desktop.ui.i18n import Retranslatable
@@ -119,9 +120,7 @@ class JobDetails(Retranslatable, QWidget):
         self.retranslate()
         self.show_job(None)
 
-    @property
-    def job(self) -> JobSnapshot | None:
-        return self._job
+    job: ReadOnly[JobSnapshot | None] = ReadOnly("_job")
 
     def retranslate(self) -> None:
         self.cancel.setToolTip(self.tr("Stop this job; other people's jobs are not touched"))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtGui import QImage
 
+from desktop.base.read_only import ReadOnly
 from desktop.comfy.errors import ComfyError
 from desktop.comfy.templates import Template, TemplateCategory
 from desktop.library.errors import ImageError
@@ -75,17 +76,9 @@ class TemplateLibrary(QObject):
         self._checks: dict[str, TemplateCheck] = {}
         self._asked: set[str] = set()
 
-    @property
-    def state(self) -> LibraryState:
-        return self._state
-
-    @property
-    def error(self) -> str:
-        return self._error
-
-    @property
-    def categories(self) -> tuple[TemplateCategory, ...]:
-        return self._categories
+    state: ReadOnly[LibraryState] = ReadOnly("_state")
+    error: ReadOnly[str] = ReadOnly("_error")
+    categories: ReadOnly[tuple[TemplateCategory, ...]] = ReadOnly("_categories")
 
     def templates(self) -> list[Template]:
         return [t for c in self._categories for t in c.templates]

@@ -8,6 +8,8 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from desktop.base.read_only import ReadOnly
+
 if TYPE_CHECKING:
     from desktop.workflow.params import ParamSpec
 
@@ -57,9 +59,7 @@ class ParamEditor(QWidget):
         self._held = inner
         return inner
 
-    @property
-    def spec(self) -> ParamSpec:
-        return self._spec
+    spec: ReadOnly[ParamSpec] = ReadOnly("_spec")
 
     def set_value(self, value: Any) -> None:
         self._updating = True
