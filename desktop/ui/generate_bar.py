@@ -4,14 +4,15 @@
 The bar only mirrors the window's actions (enabled state included) and reports the count; the
 workspace does the work:
 
-    bar = GenerateBar(actions.generate, actions.generate_front, actions.interrupt)
+    bar = GenerateBar(window.commands)
     bar.count_changed.connect(workspace.set_batch_count)
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMenu,
@@ -25,23 +26,21 @@ from PySide6.QtWidgets import (
 from desktop.ui.i18n import Retranslatable
 from desktop.ui.workspace import MAX_BATCH
 
+if TYPE_CHECKING:
+    from desktop.ui.main_window import WindowActions
+
 BUTTON_HEIGHT = 40
 
 
 class GenerateBar(Retranslatable, QWidget):
     count_changed = Signal(int)
 
-    def __init__(
-        self,
-        generate: QAction,
-        generate_front: QAction,
-        interrupt: QAction,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, actions: WindowActions, parent: QWidget | None = None) -> None:
+        """Mirrors ``actions.generate`` and ``actions.interrupt``; "at front" is in its menu."""
         super().__init__(parent)
         self.setObjectName("generateBar")
-        self._generate = generate
-        self._interrupt = interrupt
+        self._generate = actions.generate
+        self._interrupt = actions.interrupt
         self.count = QSpinBox(self)
         self.count.setObjectName("batchCount")
         self.count.setRange(1, MAX_BATCH)
@@ -58,7 +57,7 @@ class GenerateBar(Retranslatable, QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.button.setFont(font)
-        self.button.clicked.connect(generate.trigger)
+        self.button.clicked.connect(actions.generate.trigger)
 
         self.more = QToolButton(self)
         self.more.setObjectName("generateMore")
@@ -66,14 +65,14 @@ class GenerateBar(Retranslatable, QWidget):
         self.more.setMinimumHeight(BUTTON_HEIGHT)
         self.more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.more)
-        menu.addAction(generate_front)
-        menu.addAction(interrupt)
+        menu.addAction(actions.generate_front)
+        menu.addAction(actions.interrupt)
         self.more.setMenu(menu)
 
         self.stop = QToolButton(self)
         self.stop.setObjectName("interruptButton")
         self.stop.setMinimumHeight(BUTTON_HEIGHT)
-        self.stop.clicked.connect(interrupt.trigger)
+        self.stop.clicked.connect(actions.interrupt.trigger)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
@@ -82,8 +81,8 @@ class GenerateBar(Retranslatable, QWidget):
         layout.addWidget(self.button, 1)
         layout.addWidget(self.more)
         layout.addWidget(self.stop)
-        generate.changed.connect(self._sync)
-        interrupt.changed.connect(self._sync)
+        actions.generate.changed.connect(self._sync)
+        actions.interrupt.changed.connect(self._sync)
         self.retranslate()
 
     def set_count(self, count: int) -> None:

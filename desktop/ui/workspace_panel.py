@@ -52,9 +52,7 @@ class WorkspacePanel(Retranslatable, QWidget):
         self.empty_page = self._empty_page()
         self.stack.addWidget(self.empty_page)
         self.stack.addWidget(self.form_view)
-        self.generate_bar = GenerateBar(
-            actions.generate, actions.generate_front, actions.interrupt, self
-        )
+        self.generate_bar = GenerateBar(actions, self)
         self.generate_bar.set_count(workspace.batch_count)
         self.generate_bar.count_changed.connect(workspace.set_batch_count)
         workspace.batch_count_changed.connect(self.generate_bar.set_count)
