@@ -22,13 +22,8 @@ from desktop.comfy.types import Device, SystemStats
 from desktop.jobs.session import ConnState, SessionStatus
 from desktop.secrets import SecretStore
 from desktop.settings import ServerOptions
-from desktop.ui.connection.model import (
-    ConnectionRequest,
-    ConnectionViewModel,
-    Phase,
-    gpu_name,
-    server_summary,
-)
+from desktop.ui.connection.model import ConnectionRequest, ConnectionViewModel, Phase
+from desktop.ui.connection.summary import gpu_name, server_summary
 from desktop.ui.main_window import MainWindow
 from desktop.ui.panels import Panel
 from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_until

@@ -28,11 +28,12 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from desktop.base.read_only import ReadOnly
 from desktop.secrets import Credentials, Persistence, SecretStore
 from desktop.settings import FarmServer, ServerOptions
+from desktop.ui.connection.summary import ConnectionText, farm_summary, server_summary
 from desktop.ui.error_text import error_text
+from desktop.ui.i18n import QT_TRANSLATE_NOOP
 from desktop.ui.tasks import TaskOwner
 
 if TYPE_CHECKING:
-    from desktop.comfy.types import SystemStats
     from desktop.farm.state import ServerState
     from desktop.jobs.session import ServerSession, SessionStatus
 
@@ -52,6 +53,29 @@ class Phase(enum.Enum):
     DISCONNECTED = "disconnected"  # lost or unreachable; the session keeps retrying
     AUTH_REQUIRED = "auth_required"
 
+
+# What the bar says while nothing runs: the artist has something to do (headline, detail).
+_WAITING_TEXTS = {
+    Phase.AUTH_REQUIRED: (
+        QT_TRANSLATE_NOOP("Connection", "Authentication needed"),
+        QT_TRANSLATE_NOOP(
+            "Connection",
+            "The server at {url} asks for an access token. Enter it in Connection settings.",
+        ),
+    ),
+    Phase.DISCONNECTED: (
+        QT_TRANSLATE_NOOP("Connection", "Disconnected"),
+        QT_TRANSLATE_NOOP(
+            "Connection",
+            "ComfyUI is not running at {url} — start it, check the address, "
+            "or try the demo server.",
+        ),
+    ),
+    Phase.IDLE: (
+        QT_TRANSLATE_NOOP("Connection", "Not connected"),
+        QT_TRANSLATE_NOOP("Connection", "Connect to a ComfyUI server to start generating."),
+    ),
+}
 
 _PHASE_BY_STATE = {
     "CONNECTING": Phase.CONNECTING,
@@ -81,63 +105,6 @@ class ConnectionRequest:
             servers=", ".join(s.shown_name for s in servers)
         )
         return cls(label, farm=tuple(servers), farm_credentials=credentials)
-
-
-@dataclass(frozen=True)
-class ConnectionText:
-    headline: str
-    detail: str
-    reason: str  # the core's own sentence (English) when it adds something; else ""
-
-
-def _gib(value: int) -> str:
-    return f"{value / 1024**3:.1f}"
-
-
-def gpu_name(raw: str) -> str:
-    """``"cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync"`` -> ``"NVIDIA GeForce RTX 4090"``."""
-    name = raw.split(" : ")[0].strip()
-    first, _, rest = name.partition(" ")
-    if rest and ":" in first:
-        name = rest
-    return name
-
-
-def farm_summary(states: Sequence[ServerState]) -> str:
-    """``gpu-1: ComfyUI 0.3.64 · RTX 4090 · … │ gpu-2: not answering``."""
-    parts = []
-    for state in states:
-        if state.up:
-            summary = server_summary(state.stats, state.queue_remaining)
-        else:
-            summary = QCoreApplication.translate("Connection", "not answering")
-        parts.append(f"{state.name}: {summary}")
-    return " │ ".join(parts)
-
-
-def server_summary(stats: SystemStats | None, queue_remaining: int | None) -> str:
-    """ "ComfyUI 0.3.64 · NVIDIA … · VRAM 20.1 of 24.0 GB free · Queue: 2"."""
-    parts = []
-    if stats is not None:
-        parts.append(
-            QCoreApplication.translate("Connection", "ComfyUI {version}").format(
-                version=stats.comfyui_version or "?"
-            )
-        )
-        if stats.devices:
-            device = stats.devices[0]
-            parts.append(gpu_name(device.name))
-            if device.vram_total > 0:
-                parts.append(
-                    QCoreApplication.translate(
-                        "Connection", "VRAM {free} of {total} GB free"
-                    ).format(free=_gib(device.vram_free), total=_gib(device.vram_total))
-                )
-    if queue_remaining is not None:
-        parts.append(
-            QCoreApplication.translate("Connection", "Queue: {count}").format(count=queue_remaining)
-        )
-    return " · ".join(parts)
 
 
 class ConnectionViewModel(QObject):
@@ -237,31 +204,10 @@ class ConnectionViewModel(QObject):
             return ConnectionText(
                 QCoreApplication.translate("Connection", "Connected"), detail or url, ""
             )
-        if self._phase is Phase.AUTH_REQUIRED:
-            return ConnectionText(
-                QCoreApplication.translate("Connection", "Authentication needed"),
-                QCoreApplication.translate(
-                    "Connection",
-                    "The server at {url} asks for an access token. "
-                    "Enter it in Connection settings.",
-                ).format(url=url),
-                core_reason,
-            )
-        if self._phase is Phase.DISCONNECTED:
-            return ConnectionText(
-                QCoreApplication.translate("Connection", "Disconnected"),
-                QCoreApplication.translate(
-                    "Connection",
-                    "ComfyUI is not running at {url} — start it, check the address, "
-                    "or try the demo server.",
-                ).format(url=url),
-                core_reason,
-            )
+        headline, detail = _WAITING_TEXTS[self._phase]
         return ConnectionText(
-            QCoreApplication.translate("Connection", "Not connected"),
-            QCoreApplication.translate(
-                "Connection", "Connect to a ComfyUI server to start generating."
-            ),
+            QCoreApplication.translate("Connection", headline),
+            QCoreApplication.translate("Connection", detail).format(url=url),
             core_reason,
         )
 
