@@ -202,10 +202,6 @@ class ImageViewer(Retranslatable, QWidget):
             "star": self.tr("Star"),
             "keep": self.tr("Keep in Library"),
             "delete": self.tr("Delete…"),
-        }
-        for name, text in texts.items():
-            self._actions[name].setText(text)
-        buttons = {
             "reuse_parameters": self.tr("Reuse Parameters"),
             "reuse_seed": self.tr("Reuse Seed"),
             "copy_image": self.tr("Copy Image"),
@@ -213,8 +209,9 @@ class ImageViewer(Retranslatable, QWidget):
             "save_as": self.tr("Save As…"),
             "open_folder": self.tr("Open Containing Folder"),
         }
-        for name, text in buttons.items():
-            self.buttons[name].setText(text)
+        labelled: dict[str, QAction | QPushButton] = {**self._actions, **self.buttons}
+        for name, text in texts.items():
+            labelled[name].setText(text)
         for field, caption in self.field_labels.items():
             caption.setText(params.label(field))
         self.drag_handle.setText(self.tr("Drag the picture from here into another app"))
