@@ -1,8 +1,8 @@
 """The app's panels, built in order, each handed what it needs: the jobs view-model, then the
 jobs panels (live preview, queue, notifications), the gallery (the library the sessions store
 results in), the workspace (form + Generate) and the hosted workflow backend, which needs the
-three before it. ``ComfyDeskApp`` calls :func:`build_panels`; a test may pass a smaller builder
-such as :func:`gallery_only` or :func:`no_panels`.
+three before it. ``ComfyDeskApp`` calls :func:`build_panels`; a test may pass a smaller
+``PanelBuilder`` (only the gallery, or no panel at all).
 """
 
 from __future__ import annotations
@@ -53,14 +53,6 @@ def build_panels(ctx: AppContext) -> Panels:
     workspace = add_workspace(ctx, jobs)
     hosted = add_hosted(ctx, jobs, workspace, gallery.sink)
     return Panels(jobs=jobs, gallery=gallery, workspace=workspace, hosted=hosted)
-
-
-def gallery_only(ctx: AppContext) -> Panels:
-    return Panels(gallery=GalleryPanel(ctx))
-
-
-def no_panels(_ctx: AppContext) -> Panels:
-    return Panels()
 
 
 def make_jobs_view_model(ctx: AppContext) -> JobsViewModel:

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication
 from desktop.app import AppOptions, ComfyDeskApp
 from desktop.settings import SettingsStore
 from desktop.ui import icons
-from desktop.ui.composition import no_panels
+from desktop.ui.app_context import AppContext
+from desktop.ui.composition import Panels
 from desktop.ui.connection.model import Phase
 
 AppFactory = Callable[..., ComfyDeskApp]
@@ -37,6 +38,17 @@ async def wait_until(condition: Callable[[], bool]) -> None:
     async with asyncio.timeout(WAIT):
         while not condition():  # noqa: ASYNC110
             await asyncio.sleep(0.02)
+
+
+def no_panels(_ctx: AppContext) -> Panels:
+    """A bare window: the connection, menus and status bar, no panel."""
+    return Panels()
+
+
+def gallery_only(ctx: AppContext) -> Panels:
+    from desktop.ui.gallery.panel import GalleryPanel
+
+    return Panels(gallery=GalleryPanel(ctx))
 
 
 @pytest.fixture

@@ -10,12 +10,18 @@ from desktop.app import AppOptions
 from desktop.jobs.library_sink import LibrarySink
 from desktop.jobs.model import JobState
 from desktop.library import Library
-from desktop.ui.composition import gallery_only
 from desktop.ui.connection.model import ConnectionRequest, Phase
 from desktop.ui.gallery.view import GalleryView
 from desktop.ui.panels import Panel
 from tests.protocol.jobs_support import txt2img
-from tests.ui.app_support import QT_NOISE, AppFactory, make_app, wait_phase, wait_until
+from tests.ui.app_support import (
+    QT_NOISE,
+    AppFactory,
+    gallery_only,
+    make_app,
+    wait_phase,
+    wait_until,
+)
 from tests.ui.gallery_support import add_picture
 
 __all__ = ["make_app"]  # the fixture, imported for pytest
