@@ -22,7 +22,7 @@ IMPORT_LAYERS = (
     ("desktop.comfy.client (aiohttp, protocol)", "desktop.comfy.client"),
     ("desktop.jobs.session (jobs, journal)", "desktop.jobs.session"),
     ("desktop.workflow.sources", "desktop.workflow.sources"),
-    ("desktop.library (SQLite, Pillow)", "desktop.library"),
+    ("desktop.library (SQLite, Pillow)", "desktop.library.store"),
     ("desktop.ui.form", "desktop.ui.form"),
     ("desktop.ui.gallery", "desktop.ui.gallery.view"),
 )

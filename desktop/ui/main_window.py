@@ -13,6 +13,7 @@ It holds no session and no business logic. Panels are plugged in with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self._progress: int | None = None
         self._document = ""
         self._recent: list[Path] = []
+        self._after_paint: list[Callable[[], object]] | None = []  # None once painted
 
         self.connection_bar = ConnectionBar(connection, self)
         self.connection_toolbar = QToolBar(self)
@@ -491,8 +493,20 @@ class MainWindow(Retranslatable, QMainWindow):
         if self._shown:
             self.apply_dock_shares()
 
+    def after_first_paint(self, work: Callable[[], object]) -> None:
+        """Run ``work`` once the window has painted for the first time (at once if it has):
+        what the artist does not see first waits so the window is on screen sooner."""
+        if self._after_paint is None:
+            QTimer.singleShot(0, work)
+        else:
+            self._after_paint.append(work)
+
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and self._after_paint is not None:
+            waiting, self._after_paint = self._after_paint, None
+            for work in waiting:
+                QTimer.singleShot(0, work)  # after this paint has reached the screen
         if event.type() == QEvent.Type.MouseButtonRelease and self._shown:
             # The window itself only sees the mouse on the separators between docks: the
             # artist has just set new proportions (the layout follows the drag as it goes).

@@ -36,11 +36,11 @@ from desktop.workflow.document import Workflow, write_api_json
 from desktop.workflow.errors import WorkflowError
 from desktop.workflow.seeds import SeedBatch, apply_seed_policy
 from desktop.workflow.sources import aload_workflow
-from desktop.workflow.web_writeback import GraphWriter
 
 if TYPE_CHECKING:
     from desktop.comfy.object_info import ObjectInfo
     from desktop.jobs.session import ServerSession
+    from desktop.workflow.web_writeback import GraphWriter
 
 log = logging.getLogger("comfydesk.ui")
 
@@ -382,6 +382,9 @@ class Workspace(QObject):
         info = self.form.object_info()
         if origin is None or origin.ui_workflow is None or info is None:
             return None
+        # Loaded on the first Generate of an editor-format file, not before the first paint.
+        from desktop.workflow.web_writeback import GraphWriter
+
         return GraphWriter(origin.ui_workflow, info)
 
     @staticmethod

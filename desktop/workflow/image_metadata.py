@@ -18,8 +18,6 @@ import struct
 import time
 import zlib
 
-from PIL import Image
-
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # Per file, over all chunks: what text may inflate to, and how long reading may take.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -186,6 +184,8 @@ def read_webp_text(data: bytes, budget: ReadBudget | None = None) -> dict[str, s
         return {}
     if raw.startswith(b"Exif\0\0"):  # some writers keep the JPEG APP1 prefix
         raw = raw[6:]
+    from PIL import Image  # only WebP EXIF needs Pillow; PNG chunks are read by hand
+
     exif = Image.Exif()
     try:
         exif.load(raw)

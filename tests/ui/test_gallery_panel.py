@@ -3,6 +3,8 @@ finished jobs show up in the gallery dock."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -85,3 +87,12 @@ async def test_a_damaged_catalogue_is_explained_and_new_pictures_are_still_kept(
     assert {e.path for e in view.model.entries()} == {old.path, saved}
     assert view.status.text() == "Library checked: 0 missing files removed, 1 file added back."
     await app.shutdown()
+
+
+async def test_the_gallery_is_built_after_the_window_first_paints(make_app: AppFactory) -> None:
+    app = make_app(AppOptions(), panels=gallery_only)
+    for _ in range(20):  # the event loop runs, the window is not shown: nothing painted yet
+        await asyncio.sleep(0.01)
+    assert app.window.panel(Panel.GALLERY) is None
+    app.window.show()
+    await wait_until(lambda: isinstance(app.window.panel(Panel.GALLERY), GalleryView))

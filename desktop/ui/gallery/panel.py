@@ -41,7 +41,7 @@ class GalleryPanel(QObject):
         # It closes the library: after the session has closed and the results still being
         # saved have landed.
         ctx.add_shutdown_hook(self.shutdown, after_session=True)
-        QTimer.singleShot(0, lambda: self._tasks.start(self._build(), name="gallery open"))
+        ctx.window.after_first_paint(lambda: self._tasks.start(self._build(), name="gallery open"))
 
     async def library(self) -> Library:
         """The one library of this run, opened on first use."""

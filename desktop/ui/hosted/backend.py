@@ -21,7 +21,6 @@ from PySide6.QtCore import QObject, Signal
 from desktop.base.read_only import ReadOnly
 from desktop.comfy.object_info import ObjectInfo
 from desktop.hosted.errors import HostedError, HostedUnreachable
-from desktop.hosted.specs import HostedForm, load_hosted_form
 from desktop.hosted.timing import DEFAULT_TIMING, PollTiming
 from desktop.jobs.model import JobSnapshot, JobState
 from desktop.secrets import Credentials, Persistence, SecretStore
@@ -37,6 +36,7 @@ from desktop.workflow.errors import WorkflowError
 from desktop.workflow.seeds import SeedBatch, apply_seed_policy
 
 if TYPE_CHECKING:
+    from desktop.hosted.specs import HostedForm
     from desktop.jobs.hosted_session import HostedSession
     from desktop.jobs.sinks import ResultSink
     from desktop.ui.connection.model import ConnectionViewModel
@@ -228,6 +228,8 @@ class HostedBackend(QObject):
     async def _open(self, path: Path) -> None:
         ws = self._workspace
         try:
+            from desktop.hosted.specs import load_hosted_form  # with the first hosted file
+
             form = await asyncio.to_thread(load_hosted_form, path)
         except WorkflowError as err:
             log.info("Could not open %s: %s", path, err)

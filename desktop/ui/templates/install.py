@@ -19,16 +19,16 @@ from desktop.library.errors import ImageError
 from desktop.ui.preview.decode import decode_async
 from desktop.ui.tasks import TaskOwner
 from desktop.ui.templates.cards import StarterCards
-from desktop.ui.templates.gallery_dialog import TemplateGalleryDialog
-from desktop.ui.templates.library import TemplateLibrary
 from desktop.ui.templates.texts import note_text, starter_title
 from desktop.workflow.starters import StarterKind, adapt_starter, starter, starters
-from desktop.workflow.template_check import TemplateCheck
 
 if TYPE_CHECKING:
     from desktop.comfy.client import ComfyClient
     from desktop.comfy.object_info import ObjectInfo
+    from desktop.ui.templates.gallery_dialog import TemplateGalleryDialog
+    from desktop.ui.templates.library import TemplateLibrary
     from desktop.ui.workspace import Workspace
+    from desktop.workflow.template_check import TemplateCheck
 
 log = logging.getLogger("comfydesk.ui")
 
@@ -132,6 +132,10 @@ class StartingPoints(QObject):
             self.dialog.raise_()
             self.dialog.activateWindow()
             return self.dialog
+        # The template gallery and its checks load when first browsed, not before the window.
+        from desktop.ui.templates.gallery_dialog import TemplateGalleryDialog
+        from desktop.ui.templates.library import TemplateLibrary
+
         self.library = TemplateLibrary(self._client, lambda: self.workspace.object_info, self)
         dialog = TemplateGalleryDialog(self.library, self.window)
         dialog.template_chosen.connect(self._open_template)
